@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vpair: force-included into every source file. The sources are written
+ * against the newest kernel API; this file adapts older kernels. Each
+ * shim is keyed on a HAVE_* macro from a compile probe against the
+ * target kernel (probes/, run by probe.sh), never on version numbers,
+ * so distribution backports are picked up as they are.
+ */
+#ifndef _VPAIR_COMPAT_H
+#define _VPAIR_COMPAT_H
+
+#include <linux/version.h>
+
+/* The one version check: the floor of the supported range. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "vpair supports Linux 6.1 and newer; this kernel is older"
+#endif
+
+#include "generated/probes.h"
+
+#include <linux/netdevice.h>
+#include <net/rtnetlink.h>
+
+/* 6.12 turned NETIF_F_LLTX into the dev->lltx flag. */
+static inline void compat_set_lltx(struct net_device *dev)
+{
+#ifdef HAVE_NETDEV_LLTX
+	dev->lltx = true;
+#else
+	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
+/*
+ * Newer kernels resolve a paired device's peer namespace themselves when
+ * the driver names its peer attribute in .peer_type. Older ones leave
+ * it to the driver (compat_newlink_peer_net() then returns NULL).
+ */
+#ifdef HAVE_RTNL_LINK_PEER_TYPE
+#define COMPAT_PEER_TYPE(attr)	.peer_type = (attr),
+#define compat_newlink_peer_net(params)	rtnl_newlink_peer_net(params)
+#else
+#define COMPAT_PEER_TYPE(attr)
+#define compat_newlink_peer_net(params)	((struct net *)NULL)
+#endif
+
+#endif /* _VPAIR_COMPAT_H */

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpair: rtnl link kind "vpair" -- creation of both ends in one request,
+ * deletion of both, and what netlink reads back.
+ */
+#include <linux/etherdevice.h>
+#include <net/rtnetlink.h>
+
+#include "vpair.h"
+
+static struct rtnl_link_ops vpair_link_ops;
+
+static const struct nla_policy vpair_policy[VPAIR_INFO_MAX + 1] = {
+	[VPAIR_INFO_PEER]		= { .len = sizeof(struct ifinfomsg) },
+	[VPAIR_INFO_MODE]		= { .type = NLA_U32 },
+	[VPAIR_INFO_PEER_IFINDEX]	= { .type = NLA_U32 },
+};
+
+static int vpair_validate_ifla(struct nlattr *tb[],
+			       struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "Invalid MAC address length");
+			return -EINVAL;
+		}
+		if (!is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "MAC address must be unicast and non-zero");
+			return -EADDRNOTAVAIL;
+		}
+	}
+	if (tb[IFLA_MTU]) {
+		u32 mtu = nla_get_u32(tb[IFLA_MTU]);
+
+		if (mtu < ETH_MIN_MTU || mtu > ETH_MAX_MTU) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
+					    "MTU must be between 68 and 65535");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int vpair_validate(struct nlattr *tb[], struct nlattr *data[],
+			  struct netlink_ext_ack *extack)
+{
+	if (data && data[VPAIR_INFO_PEER_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[VPAIR_INFO_PEER_IFINDEX],
+				    "Peer ifindex is read-only");
+		return -EINVAL;
+	}
+	if (data && data[VPAIR_INFO_MODE] &&
+	    nla_get_u32(data[VPAIR_INFO_MODE]) != VPAIR_MODE_L2) {
+		NL_SET_ERR_MSG_ATTR(extack, data[VPAIR_INFO_MODE],
+				    "Unknown or unsupported mode");
+		return -EOPNOTSUPP;
+	}
+	return vpair_validate_ifla(tb, extack);
+}
+
+/* Placing an end in a namespace needs CAP_NET_ADMIN over its owner. */
+static int vpair_check_net(struct net *net, struct netlink_ext_ack *extack)
+{
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(extack,
+			       "No CAP_NET_ADMIN over the peer's network namespace");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * The peer's namespace: resolved by the core on kernels that know
+ * .peer_type (@peer_net set), else from the peer's own attributes.
+ * Returns a reference the caller drops with put_net().
+ */
+static struct net *vpair_peer_net(struct net *src_net, struct net *peer_net,
+				  struct nlattr *tbp[])
+{
+	if (peer_net)
+		return get_net(peer_net);
+	return rtnl_link_get_net(src_net, tbp);
+}
+
+static void vpair_link_ends(struct net_device *dev, struct net_device *peer)
+{
+	struct vpair_priv *peer_priv = netdev_priv(peer);
+	struct vpair_priv *priv = netdev_priv(dev);
+
+	rcu_assign_pointer(priv->peer, peer);
+	rcu_assign_pointer(peer_priv->peer, dev);
+}
+
+static int vpair_newlink_common(struct net *src_net, struct net *peer_net,
+				struct net_device *dev, struct nlattr *tb[],
+				struct nlattr *data[],
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *peer_tb[IFLA_MAX + 1], **tbp = tb;
+	unsigned char name_assign_type;
+	struct ifinfomsg *ifmp = NULL;
+	struct net_device *peer;
+	char ifname[IFNAMSIZ];
+	struct net *net;
+	int err;
+
+	if (data && data[VPAIR_INFO_PEER]) {
+		struct nlattr *nla_peer = data[VPAIR_INFO_PEER];
+
+		ifmp = nla_data(nla_peer);
+		err = rtnl_nla_parse_ifinfomsg(peer_tb, nla_peer, extack);
+		if (err < 0)
+			return err;
+		err = vpair_validate_ifla(peer_tb, extack);
+		if (err < 0)
+			return err;
+		tbp = peer_tb;
+	}
+
+	if (ifmp && tbp[IFLA_IFNAME]) {
+		nla_strscpy(ifname, tbp[IFLA_IFNAME], IFNAMSIZ);
+		name_assign_type = NET_NAME_USER;
+	} else {
+		strscpy(ifname, VPAIR_IFNAME_TEMPLATE, IFNAMSIZ);
+		name_assign_type = NET_NAME_ENUM;
+	}
+
+	net = vpair_peer_net(src_net, peer_net, tbp);
+	if (IS_ERR(net)) {
+		NL_SET_ERR_MSG(extack, "Peer network namespace not found");
+		return PTR_ERR(net);
+	}
+	err = vpair_check_net(net, extack);
+	if (err < 0)
+		goto err_put_net;
+
+	peer = rtnl_create_link(net, ifname, name_assign_type, &vpair_link_ops,
+				tbp, extack);
+	if (IS_ERR(peer)) {
+		err = PTR_ERR(peer);
+		goto err_put_net;
+	}
+
+	if (!ifmp || !tbp[IFLA_ADDRESS])
+		eth_hw_addr_random(peer);
+	if (ifmp && dev->ifindex)
+		peer->ifindex = ifmp->ifi_index;
+	netif_inherit_tso_max(peer, dev);
+
+	err = register_netdevice(peer);
+	if (err < 0)
+		goto err_free_peer;
+	netif_carrier_off(peer);
+
+	err = rtnl_configure_link(peer, ifmp, 0, NULL);
+	if (err < 0)
+		goto err_unregister_peer;
+
+	if (!tb[IFLA_ADDRESS])
+		eth_hw_addr_random(dev);
+	netif_inherit_tso_max(dev, peer);
+
+	err = register_netdevice(dev);
+	if (err < 0)
+		goto err_unregister_peer;
+	netif_carrier_off(dev);
+
+	vpair_link_ends(dev, peer);
+	put_net(net);
+	return 0;
+
+err_unregister_peer:
+	unregister_netdevice(peer);
+	put_net(net);
+	return err;
+err_free_peer:
+	free_netdev(peer);
+err_put_net:
+	put_net(net);
+	return err;
+}
+
+#ifdef HAVE_RTNL_NEWLINK_PARAMS
+static int vpair_newlink(struct net_device *dev,
+			 struct rtnl_newlink_params *params,
+			 struct netlink_ext_ack *extack)
+{
+	return vpair_newlink_common(params->src_net,
+				    compat_newlink_peer_net(params), dev,
+				    params->tb, params->data, extack);
+}
+#else
+static int vpair_newlink(struct net *src_net, struct net_device *dev,
+			 struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	return vpair_newlink_common(src_net, NULL, dev, tb, data, extack);
+}
+#endif
+
+static void vpair_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+
+	RCU_INIT_POINTER(priv->peer, NULL);
+	unregister_netdevice_queue(dev, head);
+
+	/* The peer may already be queued when a namespace dies. */
+	if (peer) {
+		struct vpair_priv *peer_priv = netdev_priv(peer);
+
+		RCU_INIT_POINTER(peer_priv->peer, NULL);
+		unregister_netdevice_queue(peer, head);
+	}
+}
+
+static struct net *vpair_get_link_net(const struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+	struct net_device *peer = rcu_dereference_rtnl(priv->peer);
+
+	return peer ? dev_net(peer) : dev_net(dev);
+}
+
+static size_t vpair_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u32)) +	/* VPAIR_INFO_MODE */
+	       nla_total_size(sizeof(u32));	/* VPAIR_INFO_PEER_IFINDEX */
+}
+
+static int vpair_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+	struct net_device *peer;
+	int err = 0;
+
+	if (nla_put_u32(skb, VPAIR_INFO_MODE, priv->mode))
+		return -EMSGSIZE;
+
+	rcu_read_lock();
+	peer = rcu_dereference(priv->peer);
+	if (peer && nla_put_u32(skb, VPAIR_INFO_PEER_IFINDEX, peer->ifindex))
+		err = -EMSGSIZE;
+	rcu_read_unlock();
+	return err;
+}
+
+static struct rtnl_link_ops vpair_link_ops = {
+	.kind		= VPAIR_KIND,
+	.priv_size	= sizeof(struct vpair_priv),
+	.setup		= vpair_vnet_setup,
+	.maxtype	= VPAIR_INFO_MAX,
+	.policy		= vpair_policy,
+	.validate	= vpair_validate,
+	.newlink	= vpair_newlink,
+	.dellink	= vpair_dellink,
+	.get_size	= vpair_get_size,
+	.fill_info	= vpair_fill_info,
+	.get_link_net	= vpair_get_link_net,
+	COMPAT_PEER_TYPE(VPAIR_INFO_PEER)
+};
+
+int vpair_pair_init(void)
+{
+	return rtnl_link_register(&vpair_link_ops);
+}
+
+void vpair_pair_exit(void)
+{
+	rtnl_link_unregister(&vpair_link_ops);
+}
+
+MODULE_ALIAS_RTNL_LINK(VPAIR_KIND);

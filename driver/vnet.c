@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpair: the netdev side of a pair end -- open/stop and carrier,
+ * transmit into the peer, statistics and identity.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+
+#include "vpair.h"
+
+#define VPAIR_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
+			 NETIF_F_RXCSUM | NETIF_F_SCTP_CRC | NETIF_F_HIGHDMA | \
+			 NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL | \
+			 NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_CTAG_RX | \
+			 NETIF_F_HW_VLAN_STAG_TX | NETIF_F_HW_VLAN_STAG_RX)
+
+#define VPAIR_VLAN_ACCEL (NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_CTAG_RX | \
+			  NETIF_F_HW_VLAN_STAG_TX | NETIF_F_HW_VLAN_STAG_RX)
+
+static int vpair_open(struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+
+	if (!peer)
+		return -ENOTCONN;
+
+	if (peer->flags & IFF_UP) {
+		netif_carrier_on(dev);
+		netif_carrier_on(peer);
+	}
+	return 0;
+}
+
+static int vpair_stop(struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+
+	netif_carrier_off(dev);
+	if (peer)
+		netif_carrier_off(peer);
+	return 0;
+}
+
+/*
+ * Hand @skb to @peer's stack. dev_forward_skb() scrubs the skb when it
+ * crosses a namespace, enforces the peer's MTU and leaves ip_summed alone,
+ * so a corrupt packet is never upgraded to "checksum verified".
+ */
+static netdev_tx_t vpair_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_priv *peer_priv;
+	struct net_device *peer;
+	unsigned int len;
+	u16 queue;
+
+	rcu_read_lock();
+	peer = rcu_dereference(priv->peer);
+	if (unlikely(!peer))
+		goto drop;
+	/* AF_PACKET may hand us frames shorter than a link-layer header */
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
+		goto drop;
+
+	peer_priv = netdev_priv(peer);
+	queue = skb_get_queue_mapping(skb);
+	skb_tx_timestamp(skb);
+	if (queue < peer->real_num_rx_queues)
+		skb_record_rx_queue(skb, queue);
+
+	len = skb->len;
+	if (likely(dev_forward_skb(peer, skb) == NET_RX_SUCCESS)) {
+		vpair_stats_tx(priv->stats, len);
+		vpair_stats_rx(peer_priv->stats, len);
+	} else {
+		vpair_stats_tx_drop(priv->stats);
+	}
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+
+drop:
+	vpair_stats_tx_drop(priv->stats);
+	rcu_read_unlock();
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static void vpair_get_stats64(struct net_device *dev,
+			      struct rtnl_link_stats64 *tot)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+
+	vpair_stats_fold(priv->stats, tot);
+}
+
+static int vpair_get_iflink(const struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+	struct net_device *peer;
+	int iflink = 0;
+
+	rcu_read_lock();
+	peer = rcu_dereference(priv->peer);
+	if (peer)
+		iflink = READ_ONCE(peer->ifindex);
+	rcu_read_unlock();
+	return iflink;
+}
+
+static struct net_device *vpair_peer_dev(struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+
+	return rcu_dereference(priv->peer);
+}
+
+/* Both ends reserve the larger headroom either of them was asked for. */
+static void vpair_set_rx_headroom(struct net_device *dev, int new_hr)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+	struct net_device *peer;
+	int headroom;
+
+	if (new_hr < 0)
+		new_hr = 0;
+
+	rcu_read_lock();
+	priv->requested_headroom = new_hr;
+	headroom = new_hr;
+	peer = rcu_dereference(priv->peer);
+	if (peer) {
+		struct vpair_priv *peer_priv = netdev_priv(peer);
+
+		headroom = max(headroom, peer_priv->requested_headroom);
+		peer->needed_headroom = headroom;
+	}
+	dev->needed_headroom = headroom;
+	rcu_read_unlock();
+}
+
+/* Multicast filtering is meaningless on a software pair. */
+static void vpair_set_rx_mode(struct net_device *dev)
+{
+}
+
+static int vpair_dev_init(struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+
+	priv->stats = vpair_stats_alloc();
+	if (!priv->stats)
+		return -ENOMEM;
+	netdev_lockdep_set_classes(dev);
+	return 0;
+}
+
+static void vpair_dev_free(struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+
+	vpair_stats_free(priv->stats);
+}
+
+static const struct net_device_ops vpair_netdev_ops = {
+	.ndo_init		= vpair_dev_init,
+	.ndo_open		= vpair_open,
+	.ndo_stop		= vpair_stop,
+	.ndo_start_xmit		= vpair_xmit,
+	.ndo_get_stats64	= vpair_get_stats64,
+	.ndo_set_rx_mode	= vpair_set_rx_mode,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_get_iflink		= vpair_get_iflink,
+	.ndo_get_peer_dev	= vpair_peer_dev,
+	.ndo_features_check	= passthru_features_check,
+	.ndo_set_rx_headroom	= vpair_set_rx_headroom,
+};
+
+bool vpair_is_pair_dev(const struct net_device *dev)
+{
+	return dev->netdev_ops == &vpair_netdev_ops;
+}
+
+void vpair_vnet_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE |
+			   IFF_PHONY_HEADROOM;
+	compat_set_lltx(dev);
+
+	dev->netdev_ops = &vpair_netdev_ops;
+	dev->ethtool_ops = &vpair_ethtool_ops;
+
+	dev->features |= VPAIR_FEATURES;
+	dev->hw_features = VPAIR_FEATURES;
+	dev->hw_enc_features = VPAIR_FEATURES;
+	dev->vlan_features = dev->features & ~VPAIR_VLAN_ACCEL;
+	dev->mpls_features = NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE;
+	netif_set_tso_max_size(dev, GSO_MAX_SIZE);
+
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU;
+
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = vpair_dev_free;
+}

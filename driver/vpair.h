@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vpair: shared declarations of the module's parts.
+ */
+#ifndef _VPAIR_H
+#define _VPAIR_H
+
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/vpair.h>
+
+#define VPAIR_VERSION		"0.1.0"
+#define VPAIR_DRV_NAME		"vpair"
+#define VPAIR_MAX_QUEUES	256
+
+/* Per-CPU traffic counters of one netdev (pair end or char-device iface). */
+enum vpair_stat {
+	VPAIR_RX_PACKETS,
+	VPAIR_RX_BYTES,
+	VPAIR_TX_PACKETS,
+	VPAIR_TX_BYTES,
+	VPAIR_RX_DROPPED,
+	VPAIR_TX_DROPPED,
+	VPAIR_NSTATS
+};
+
+struct vpair_pcpu_stats {
+	u64_stats_t		c[VPAIR_NSTATS];
+	struct u64_stats_sync	syncp;
+};
+
+/* stats.c */
+struct vpair_pcpu_stats __percpu *vpair_stats_alloc(void);
+void vpair_stats_free(struct vpair_pcpu_stats __percpu *pcpu);
+void vpair_stats_rx(struct vpair_pcpu_stats __percpu *pcpu, unsigned int len);
+void vpair_stats_tx(struct vpair_pcpu_stats __percpu *pcpu, unsigned int len);
+void vpair_stats_rx_drop(struct vpair_pcpu_stats __percpu *pcpu);
+void vpair_stats_tx_drop(struct vpair_pcpu_stats __percpu *pcpu);
+void vpair_stats_sum(struct vpair_pcpu_stats __percpu *pcpu, u64 *sum);
+void vpair_stats_fold(struct vpair_pcpu_stats __percpu *pcpu,
+		      struct rtnl_link_stats64 *s);
+
+/* Private area of a pair end. */
+struct vpair_priv {
+	struct net_device __rcu		*peer;
+	struct vpair_pcpu_stats __percpu *stats;
+	enum vpair_mode			mode;
+	int				requested_headroom;
+};
+
+/* pair.c: the rtnl kind */
+int vpair_pair_init(void);
+void vpair_pair_exit(void);
+
+/* vnet.c: netdev side of a pair end */
+void vpair_vnet_setup(struct net_device *dev);
+bool vpair_is_pair_dev(const struct net_device *dev);
+
+/* ethtool.c */
+extern const struct ethtool_ops vpair_ethtool_ops;
+
+/* chardev.c: /dev/net/vpair */
+int vpair_chardev_init(void);
+void vpair_chardev_exit(void);
+
+#endif /* _VPAIR_H */

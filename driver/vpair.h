@@ -6,6 +6,7 @@
 #define _VPAIR_H
 
 #include <linux/netdevice.h>
+#include <linux/ptr_ring.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/vpair.h>
 
@@ -58,6 +59,40 @@ bool vpair_is_pair_dev(const struct net_device *dev);
 
 /* ethtool.c */
 extern const struct ethtool_ops vpair_ethtool_ops;
+
+/*
+ * One open file of /dev/net/vpair: a queue of a char-device interface
+ * once attached. @tdev is written under RTNL and read under RCU.
+ */
+struct vpair_tfile {
+	struct vpair_tdev __rcu	*tdev;
+	struct ptr_ring		ring;		/* device -> reader */
+	wait_queue_head_t	wq;
+	struct fasync_struct	*fasync;
+	struct net		*net;		/* opener's namespace */
+	u16			queue_index;
+	bool			dead;		/* device went away */
+};
+
+/* Private area of a char-device interface (kind "vtun"). */
+struct vpair_tdev {
+	struct net_device	*dev;
+	struct vpair_tfile __rcu *tfiles[VPAIR_MAX_QUEUES];
+	unsigned int		numqueues;
+	unsigned int		flags;		/* IFF_TUN/IFF_TAP, IFF_NO_PI, ... */
+	kuid_t			owner;
+	kgid_t			group;
+	struct vpair_pcpu_stats __percpu *stats;
+};
+
+/* tundev.c: netdev side of char-device interfaces */
+int vpair_tundev_init(void);
+void vpair_tundev_exit(void);
+struct net_device *vpair_tundev_alloc(struct net *net, const char *name,
+				      unsigned int flags);
+bool vpair_is_tundev(const struct net_device *dev);
+int vpair_tundev_attach(struct vpair_tdev *tdev, struct vpair_tfile *tfile);
+void vpair_tundev_detach(struct vpair_tfile *tfile);
 
 /* chardev.c: /dev/net/vpair */
 int vpair_chardev_init(void);

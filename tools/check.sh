@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh [KVER...]: the project's verdict. For each kernel (default:
+# 6.1 6.12 7.2) build vpair.ko with W=1 in a private copy of the tree,
+# boot the kernel in a VM, load the module, run the selftests, unload it,
+# and scan the guest's kernel log for splats. Prints each kernel's TAP and
+# ends with one line "P passed, F failed" (plus ", S skipped" when any).
+# Exit status 0 only if everything passed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kvers=("$@")
+[ ${#kvers[@]} -gt 0 ] || kvers=(6.1 6.12 7.2)
+
+# Kernel log lines that fail a run even when every test passed.
+splat='BUG:|WARNING:|Oops|KASAN|refcount_t:|possible circular locking|'
+splat+='possible recursive locking|suspicious RCU usage|lockdep|'
+splat+='unregister_netdevice: waiting|general protection fault|Call Trace:'
+
+passed=0 failed=0 skipped=0
+start=$(date +%s)
+
+log() { printf '%s\n' "$*"; }
+
+# Count one pseudo-test of the check itself (build, unload, kernel log).
+verdict()
+{
+	local ok=$1 name=$2
+	if [ "$ok" = 0 ]; then
+		log "ok - $name"
+		passed=$((passed + 1))
+	else
+		log "not ok - $name"
+		failed=$((failed + 1))
+	fi
+}
+
+copy_tree()
+{
+	local dst=$1
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	cp -r "$top/Kbuild" "$top/Makefile" "$top/driver" "$top/uapi" "$dst/"
+	rm -rf "$dst/driver/compat/generated"
+}
+
+build_one()
+{
+	local kver=$1 src=$2 blog=$3 rc
+	"$top/tools/vm/kbuild.sh" "$kver" "$src" W=1 >"$blog" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] || [ ! -f "$src/vpair.ko" ]; then
+		sed 's/^/# /' "$blog" | tail -40
+		return 1
+	fi
+	if grep -E 'warning:|error:' "$blog" | sed 's/^/# /' | grep .; then
+		return 1
+	fi
+	return 0
+}
+
+# Tally the selftests' TAP: subtests count one each; a program that
+# failed without reporting a failing subtest still counts as one failure.
+tally()
+{
+	local out=$1 p f s
+	p=$(grep -cE '^# ok [0-9]+ ' "$out" | head -1)
+	s=$(grep -E '^# ok [0-9]+ .*# SKIP' "$out" | wc -l)
+	f=$(grep -cE '^# not ok [0-9]+ ' "$out" | head -1)
+	if [ "$f" -eq 0 ]; then
+		f=$(grep -cE '^not ok [0-9]+ ' "$out" | head -1)
+	fi
+	passed=$((passed + p - s))
+	skipped=$((skipped + s))
+	failed=$((failed + f))
+}
+
+run_kernel()
+{
+	local kver=$1 dir="$top/.build/$kver" rc
+	local src="$dir/src" out="$dir/guest.out" console="$dir/console.log"
+
+	log "# ==== kernel $kver"
+	copy_tree "$src"
+	build_one "$kver" "$src" "$dir/build.log"
+	rc=$?
+	verdict $rc "$kver: build vpair.ko with W=1, no warnings"
+	[ $rc -eq 0 ] || return
+
+	"$top/tools/vm/run.sh" --log "$console" "$kver" -- \
+		"$top/tools/check-guest.sh" "$src/vpair.ko" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	tally "$out"
+	grep -q '^ok - module unloads cleanly' "$out"
+	verdict $? "$kver: module unloads cleanly after the suite"
+	[ $rc -eq 0 ] || log "# guest exited with status $rc"
+
+	if grep -E "$splat" "$console" | sed 's/^/# /' | grep .; then
+		verdict 1 "$kver: kernel log free of splats"
+	else
+		verdict 0 "$kver: kernel log free of splats"
+	fi
+}
+
+main()
+{
+	local kver
+	"$top/tools/vm/deps.sh" >/dev/null || {
+		log "# could not install the test dependencies"
+		verdict 1 "dependencies"
+	}
+	make -s -C "$top/selftests" all || verdict 1 "build selftests"
+	for kver in "${kvers[@]}"; do
+		run_kernel "$kver"
+	done
+
+	log "# total time $(($(date +%s) - start)) s for kernels: ${kvers[*]}"
+	if [ "$skipped" -gt 0 ]; then
+		log "$passed passed, $failed failed, $skipped skipped"
+	else
+		log "$passed passed, $failed failed"
+	fi
+	[ "$failed" -eq 0 ]
+}
+
+main

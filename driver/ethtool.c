@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vpair: ethtool operations of a pair end.
+ * vpair: ethtool operations of a pair end -- identity, link settings,
+ * timestamping, statistics with per-queue counters, and channels.
  */
 #include <linux/ethtool.h>
 
 #include "vpair.h"
 
-static const char vpair_gstrings[][ETH_GSTRING_LEN] = {
-	"peer_ifindex",
+static const char * const vpair_queue_stats[] = {
+	"packets", "bytes", "drops",
 };
+
+#define VPAIR_QSTATS	ARRAY_SIZE(vpair_queue_stats)
 
 static void vpair_get_drvinfo(struct net_device *dev,
 			      struct ethtool_drvinfo *info)
@@ -31,7 +34,8 @@ static int vpair_get_sset_count(struct net_device *dev, int sset)
 {
 	switch (sset) {
 	case ETH_SS_STATS:
-		return ARRAY_SIZE(vpair_gstrings);
+		return 1 + VPAIR_QSTATS * (dev->real_num_rx_queues +
+					   dev->real_num_tx_queues);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -39,8 +43,28 @@ static int vpair_get_sset_count(struct net_device *dev, int sset)
 
 static void vpair_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 {
-	if (sset == ETH_SS_STATS)
-		memcpy(buf, vpair_gstrings, sizeof(vpair_gstrings));
+	unsigned int q, i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+
+	ethtool_sprintf(&buf, "peer_ifindex");
+	for (q = 0; q < dev->real_num_rx_queues; q++)
+		for (i = 0; i < VPAIR_QSTATS; i++)
+			ethtool_sprintf(&buf, "rx_queue_%u_%s", q,
+					vpair_queue_stats[i]);
+	for (q = 0; q < dev->real_num_tx_queues; q++)
+		for (i = 0; i < VPAIR_QSTATS; i++)
+			ethtool_sprintf(&buf, "tx_queue_%u_%s", q,
+					vpair_queue_stats[i]);
+}
+
+static u64 *vpair_put_queue(u64 *data, struct vpair_queue *q)
+{
+	*data++ = atomic64_read(&q->packets);
+	*data++ = atomic64_read(&q->bytes);
+	*data++ = atomic64_read(&q->drops);
+	return data;
 }
 
 static void vpair_get_ethtool_stats(struct net_device *dev,
@@ -48,11 +72,42 @@ static void vpair_get_ethtool_stats(struct net_device *dev,
 {
 	struct vpair_priv *priv = netdev_priv(dev);
 	struct net_device *peer;
+	unsigned int q;
 
 	rcu_read_lock();
 	peer = rcu_dereference(priv->peer);
-	data[0] = peer ? peer->ifindex : 0;
+	*data++ = peer ? peer->ifindex : 0;
 	rcu_read_unlock();
+
+	for (q = 0; q < dev->real_num_rx_queues; q++)
+		data = vpair_put_queue(data, &priv->rxq[q]);
+	for (q = 0; q < dev->real_num_tx_queues; q++)
+		data = vpair_put_queue(data, &priv->txq[q]);
+}
+
+static void vpair_get_channels(struct net_device *dev,
+			       struct ethtool_channels *ch)
+{
+	ch->max_rx = dev->num_rx_queues;
+	ch->max_tx = dev->num_tx_queues;
+	ch->rx_count = dev->real_num_rx_queues;
+	ch->tx_count = dev->real_num_tx_queues;
+}
+
+/* rx and tx are separate, as on veth; the core checks the maxima. */
+static int vpair_set_channels(struct net_device *dev,
+			      struct ethtool_channels *ch)
+{
+	int err;
+
+	if (!ch->rx_count || !ch->tx_count || ch->combined_count ||
+	    ch->other_count)
+		return -EINVAL;
+
+	err = netif_set_real_num_rx_queues(dev, ch->rx_count);
+	if (err)
+		return err;
+	return netif_set_real_num_tx_queues(dev, ch->tx_count);
 }
 
 const struct ethtool_ops vpair_ethtool_ops = {
@@ -63,4 +118,6 @@ const struct ethtool_ops vpair_ethtool_ops = {
 	.get_sset_count		= vpair_get_sset_count,
 	.get_strings		= vpair_get_strings,
 	.get_ethtool_stats	= vpair_get_ethtool_stats,
+	.get_channels		= vpair_get_channels,
+	.set_channels		= vpair_set_channels,
 };

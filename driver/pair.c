@@ -12,7 +12,7 @@ static struct rtnl_link_ops vpair_link_ops;
 
 static const struct nla_policy vpair_policy[VPAIR_INFO_MAX + 1] = {
 	[VPAIR_INFO_PEER]		= { .len = sizeof(struct ifinfomsg) },
-	[VPAIR_INFO_MODE]		= { .type = NLA_U32 },
+	[VPAIR_INFO_MODE]		= NLA_POLICY_MAX(NLA_U32, VPAIR_MODE_MAX),
 	[VPAIR_INFO_PEER_IFINDEX]	= { .type = NLA_U32 },
 };
 
@@ -43,20 +43,38 @@ static int vpair_validate_ifla(struct nlattr *tb[],
 	return 0;
 }
 
+static enum vpair_mode vpair_mode_of(struct nlattr *data[])
+{
+	if (data && data[VPAIR_INFO_MODE])
+		return nla_get_u32(data[VPAIR_INFO_MODE]);
+	return VPAIR_MODE_L2;
+}
+
+/* An l3 end has no MAC address to set. */
+static int vpair_validate_mode(enum vpair_mode mode, struct nlattr *tb[],
+			       struct netlink_ext_ack *extack)
+{
+	if (mode == VPAIR_MODE_L3 && tb[IFLA_ADDRESS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+				    "Devices in l3 mode have no MAC address");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static int vpair_validate(struct nlattr *tb[], struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
 {
+	int err;
+
 	if (data && data[VPAIR_INFO_PEER_IFINDEX]) {
 		NL_SET_ERR_MSG_ATTR(extack, data[VPAIR_INFO_PEER_IFINDEX],
 				    "Peer ifindex is read-only");
 		return -EINVAL;
 	}
-	if (data && data[VPAIR_INFO_MODE] &&
-	    nla_get_u32(data[VPAIR_INFO_MODE]) != VPAIR_MODE_L2) {
-		NL_SET_ERR_MSG_ATTR(extack, data[VPAIR_INFO_MODE],
-				    "Unknown or unsupported mode");
-		return -EOPNOTSUPP;
-	}
+	err = vpair_validate_mode(vpair_mode_of(data), tb, extack);
+	if (err)
+		return err;
 	return vpair_validate_ifla(tb, extack);
 }
 
@@ -93,12 +111,31 @@ static void vpair_link_ends(struct net_device *dev, struct net_device *peer)
 	rcu_assign_pointer(peer_priv->peer, dev);
 }
 
+/*
+ * Queues are allocated for every possible CPU so that ethtool -L can grow
+ * them later; without an explicit count an end starts with one of each.
+ */
+static unsigned int vpair_get_num_queues(void)
+{
+	return min_t(unsigned int, num_possible_cpus(), VPAIR_MAX_QUEUES);
+}
+
+/* Before registration these only record the counts: they cannot fail. */
+static void vpair_init_queues(struct net_device *dev, struct nlattr *tb[])
+{
+	if (!tb[IFLA_NUM_TX_QUEUES])
+		netif_set_real_num_tx_queues(dev, 1);
+	if (!tb[IFLA_NUM_RX_QUEUES])
+		netif_set_real_num_rx_queues(dev, 1);
+}
+
 static int vpair_newlink_common(struct net *src_net, struct net *peer_net,
 				struct net_device *dev, struct nlattr *tb[],
 				struct nlattr *data[],
 				struct netlink_ext_ack *extack)
 {
 	struct nlattr *peer_tb[IFLA_MAX + 1], **tbp = tb;
+	enum vpair_mode mode = vpair_mode_of(data);
 	unsigned char name_assign_type;
 	struct ifinfomsg *ifmp = NULL;
 	struct net_device *peer;
@@ -114,6 +151,9 @@ static int vpair_newlink_common(struct net *src_net, struct net *peer_net,
 		if (err < 0)
 			return err;
 		err = vpair_validate_ifla(peer_tb, extack);
+		if (err < 0)
+			return err;
+		err = vpair_validate_mode(mode, peer_tb, extack);
 		if (err < 0)
 			return err;
 		tbp = peer_tb;
@@ -143,11 +183,13 @@ static int vpair_newlink_common(struct net *src_net, struct net *peer_net,
 		goto err_put_net;
 	}
 
-	if (!ifmp || !tbp[IFLA_ADDRESS])
+	vpair_vnet_set_mode(peer, mode);
+	if (mode == VPAIR_MODE_L2 && (!ifmp || !tbp[IFLA_ADDRESS]))
 		eth_hw_addr_random(peer);
 	if (ifmp && dev->ifindex)
 		peer->ifindex = ifmp->ifi_index;
 	netif_inherit_tso_max(peer, dev);
+	vpair_init_queues(peer, tbp);
 
 	err = register_netdevice(peer);
 	if (err < 0)
@@ -158,9 +200,11 @@ static int vpair_newlink_common(struct net *src_net, struct net *peer_net,
 	if (err < 0)
 		goto err_unregister_peer;
 
-	if (!tb[IFLA_ADDRESS])
+	vpair_vnet_set_mode(dev, mode);
+	if (mode == VPAIR_MODE_L2 && !tb[IFLA_ADDRESS])
 		eth_hw_addr_random(dev);
 	netif_inherit_tso_max(dev, peer);
+	vpair_init_queues(dev, tb);
 
 	err = register_netdevice(dev);
 	if (err < 0)
@@ -217,6 +261,25 @@ static void vpair_dellink(struct net_device *dev, struct list_head *head)
 	}
 }
 
+static int vpair_changelink(struct net_device *dev, struct nlattr *tb[],
+			    struct nlattr *data[],
+			    struct netlink_ext_ack *extack)
+{
+	if (!data)
+		return 0;
+	if (data[VPAIR_INFO_MODE]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[VPAIR_INFO_MODE],
+				    "Mode cannot be changed after creation");
+		return -EACCES;
+	}
+	if (data[VPAIR_INFO_PEER]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[VPAIR_INFO_PEER],
+				    "Peer cannot be changed after creation");
+		return -EACCES;
+	}
+	return 0;
+}
+
 static struct net *vpair_get_link_net(const struct net_device *dev)
 {
 	struct vpair_priv *priv = netdev_priv(dev);
@@ -256,10 +319,13 @@ static struct rtnl_link_ops vpair_link_ops = {
 	.policy		= vpair_policy,
 	.validate	= vpair_validate,
 	.newlink	= vpair_newlink,
+	.changelink	= vpair_changelink,
 	.dellink	= vpair_dellink,
 	.get_size	= vpair_get_size,
 	.fill_info	= vpair_fill_info,
 	.get_link_net	= vpair_get_link_net,
+	.get_num_tx_queues = vpair_get_num_queues,
+	.get_num_rx_queues = vpair_get_num_queues,
 	COMPAT_PEER_TYPE(VPAIR_INFO_PEER)
 };
 

@@ -43,6 +43,19 @@ static int vpair_stop(struct net_device *dev)
 	return 0;
 }
 
+static void vpair_queue_count(struct vpair_queue *q, unsigned int len)
+{
+	atomic64_inc(&q->packets);
+	atomic64_add(len, &q->bytes);
+}
+
+/* In l3 mode only IP crosses the pair. */
+static bool vpair_l3_ok(const struct sk_buff *skb)
+{
+	return skb->protocol == htons(ETH_P_IP) ||
+	       skb->protocol == htons(ETH_P_IPV6);
+}
+
 /*
  * Hand @skb to @peer's stack. dev_forward_skb() scrubs the skb when it
  * crosses a namespace, enforces the peer's MTU and leaves ip_summed alone,
@@ -51,10 +64,11 @@ static int vpair_stop(struct net_device *dev)
 static netdev_tx_t vpair_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vpair_priv *priv = netdev_priv(dev);
+	u16 txq = skb_get_queue_mapping(skb);
 	struct vpair_priv *peer_priv;
 	struct net_device *peer;
 	unsigned int len;
-	u16 queue;
+	u16 rxq;
 
 	rcu_read_lock();
 	peer = rcu_dereference(priv->peer);
@@ -63,25 +77,31 @@ static netdev_tx_t vpair_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* AF_PACKET may hand us frames shorter than a link-layer header */
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
 		goto drop;
+	if (priv->mode == VPAIR_MODE_L3 && unlikely(!vpair_l3_ok(skb)))
+		goto drop;
 
+	/* tx queue N of this end feeds rx queue N of the peer */
 	peer_priv = netdev_priv(peer);
-	queue = skb_get_queue_mapping(skb);
+	rxq = txq < peer->real_num_rx_queues ? txq : 0;
+	skb_record_rx_queue(skb, rxq);
 	skb_tx_timestamp(skb);
-	if (queue < peer->real_num_rx_queues)
-		skb_record_rx_queue(skb, queue);
 
 	len = skb->len;
 	if (likely(dev_forward_skb(peer, skb) == NET_RX_SUCCESS)) {
 		vpair_stats_tx(priv->stats, len);
+		vpair_queue_count(&priv->txq[txq], len);
 		vpair_stats_rx(peer_priv->stats, len);
+		vpair_queue_count(&peer_priv->rxq[rxq], len);
 	} else {
 		vpair_stats_tx_drop(priv->stats);
+		atomic64_inc(&priv->txq[txq].drops);
 	}
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 
 drop:
 	vpair_stats_tx_drop(priv->stats);
+	atomic64_inc(&priv->txq[txq].drops);
 	rcu_read_unlock();
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
@@ -145,15 +165,38 @@ static void vpair_set_rx_mode(struct net_device *dev)
 {
 }
 
+static int vpair_set_mac_address(struct net_device *dev, void *addr)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+
+	if (priv->mode == VPAIR_MODE_L3)
+		return -EOPNOTSUPP;
+	return eth_mac_addr(dev, addr);
+}
+
 static int vpair_dev_init(struct net_device *dev)
 {
 	struct vpair_priv *priv = netdev_priv(dev);
 
+	priv->rxq = kvcalloc(dev->num_rx_queues, sizeof(*priv->rxq),
+			     GFP_KERNEL_ACCOUNT);
+	priv->txq = kvcalloc(dev->num_tx_queues, sizeof(*priv->txq),
+			     GFP_KERNEL_ACCOUNT);
 	priv->stats = vpair_stats_alloc();
-	if (!priv->stats)
-		return -ENOMEM;
+	if (!priv->rxq || !priv->txq || !priv->stats)
+		goto err_free;
+
 	netdev_lockdep_set_classes(dev);
 	return 0;
+
+err_free:
+	vpair_stats_free(priv->stats);
+	kvfree(priv->txq);
+	kvfree(priv->rxq);
+	priv->stats = NULL;
+	priv->txq = NULL;
+	priv->rxq = NULL;
+	return -ENOMEM;
 }
 
 static void vpair_dev_free(struct net_device *dev)
@@ -161,6 +204,8 @@ static void vpair_dev_free(struct net_device *dev)
 	struct vpair_priv *priv = netdev_priv(dev);
 
 	vpair_stats_free(priv->stats);
+	kvfree(priv->txq);
+	kvfree(priv->rxq);
 }
 
 static const struct net_device_ops vpair_netdev_ops = {
@@ -170,7 +215,7 @@ static const struct net_device_ops vpair_netdev_ops = {
 	.ndo_start_xmit		= vpair_xmit,
 	.ndo_get_stats64	= vpair_get_stats64,
 	.ndo_set_rx_mode	= vpair_set_rx_mode,
-	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_set_mac_address	= vpair_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_iflink		= vpair_get_iflink,
 	.ndo_get_peer_dev	= vpair_peer_dev,
@@ -207,4 +252,17 @@ void vpair_vnet_setup(struct net_device *dev)
 
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = vpair_dev_free;
+}
+
+/* Called before registration: l3 ends have no MAC and resolve nothing. */
+void vpair_vnet_set_mode(struct net_device *dev, enum vpair_mode mode)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+
+	priv->mode = mode;
+	if (mode == VPAIR_MODE_L3) {
+		dev->flags |= IFF_NOARP;
+		dev->priv_flags &= ~IFF_LIVE_ADDR_CHANGE;
+		eth_zero_addr(dev->perm_addr);
+	}
 }

@@ -41,10 +41,22 @@ void vpair_stats_sum(struct vpair_pcpu_stats __percpu *pcpu, u64 *sum);
 void vpair_stats_fold(struct vpair_pcpu_stats __percpu *pcpu,
 		      struct rtnl_link_stats64 *s);
 
+/*
+ * Counters of one queue. Several CPUs may transmit on one queue at once
+ * (lockless transmit), hence atomics.
+ */
+struct vpair_queue {
+	atomic64_t	packets;
+	atomic64_t	bytes;
+	atomic64_t	drops;
+} ____cacheline_aligned_in_smp;
+
 /* Private area of a pair end. */
 struct vpair_priv {
 	struct net_device __rcu		*peer;
 	struct vpair_pcpu_stats __percpu *stats;
+	struct vpair_queue		*rxq;	/* dev->num_rx_queues */
+	struct vpair_queue		*txq;	/* dev->num_tx_queues */
 	enum vpair_mode			mode;
 	int				requested_headroom;
 };
@@ -55,6 +67,7 @@ void vpair_pair_exit(void);
 
 /* vnet.c: netdev side of a pair end */
 void vpair_vnet_setup(struct net_device *dev);
+void vpair_vnet_set_mode(struct net_device *dev, enum vpair_mode mode);
 bool vpair_is_pair_dev(const struct net_device *dev);
 
 /* ethtool.c */

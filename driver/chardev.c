@@ -227,7 +227,7 @@ static int vpair_chr_inject(struct vpair_tfile *tfile, struct sk_buff *skb,
 	skb_reset_network_header(skb);
 	skb_probe_transport_header(skb);
 
-	vpair_stats_rx(tdev->stats, skb->len);
+	dev_sw_netstats_rx_add(dev, skb->len);
 	netif_rx(skb);
 	rcu_read_unlock();
 	return 0;

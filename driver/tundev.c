@@ -58,14 +58,14 @@ static netdev_tx_t vpair_tundev_xmit(struct sk_buff *skb,
 	if (ptr_ring_produce(&tfile->ring, skb))
 		goto drop;
 
-	vpair_stats_tx(tdev->stats, len);
+	dev_sw_netstats_tx_add(dev, 1, len);
 	kill_fasync(&tfile->fasync, SIGIO, POLL_IN);
 	wake_up_interruptible_poll(&tfile->wq, EPOLLIN | EPOLLRDNORM);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 
 drop:
-	vpair_stats_tx_drop(tdev->stats);
+	dev_core_stats_tx_dropped_inc(dev);
 	rcu_read_unlock();
 	skb_tx_error(skb);
 	kfree_skb(skb);
@@ -87,19 +87,12 @@ static int vpair_tundev_stop(struct net_device *dev)
 static void vpair_tundev_get_stats64(struct net_device *dev,
 				     struct rtnl_link_stats64 *tot)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
-
-	vpair_stats_fold(tdev->stats, tot);
+	dev_fetch_sw_netstats(tot, dev->tstats);
 }
 
 static int vpair_tundev_init_dev(struct net_device *dev)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
-
-	tdev->stats = vpair_stats_alloc();
-	if (!tdev->stats)
-		return -ENOMEM;
-	return 0;
+	return compat_alloc_tstats(dev);
 }
 
 static void vpair_tundev_detach_one(struct vpair_tdev *tdev,
@@ -139,9 +132,7 @@ static void vpair_tundev_uninit(struct net_device *dev)
 
 static void vpair_tundev_free(struct net_device *dev)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
-
-	vpair_stats_free(tdev->stats);
+	compat_free_tstats(dev);
 }
 
 static const struct net_device_ops vpair_tundev_ops = {
@@ -184,6 +175,7 @@ static void vpair_tundev_setup(struct net_device *dev)
 	dev->vlan_features = dev->features & ~(NETIF_F_HW_VLAN_CTAG_TX |
 					       NETIF_F_HW_VLAN_STAG_TX);
 	compat_set_lltx(dev);
+	compat_set_tstats(dev);
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = vpair_tundev_free;
 }

@@ -88,19 +88,19 @@ static netdev_tx_t vpair_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	len = skb->len;
 	if (likely(dev_forward_skb(peer, skb) == NET_RX_SUCCESS)) {
-		vpair_stats_tx(priv->stats, len);
+		dev_sw_netstats_tx_add(dev, 1, len);
 		vpair_queue_count(&priv->txq[txq], len);
-		vpair_stats_rx(peer_priv->stats, len);
+		dev_sw_netstats_rx_add(peer, len);
 		vpair_queue_count(&peer_priv->rxq[rxq], len);
 	} else {
-		vpair_stats_tx_drop(priv->stats);
+		dev_core_stats_tx_dropped_inc(dev);
 		atomic64_inc(&priv->txq[txq].drops);
 	}
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 
 drop:
-	vpair_stats_tx_drop(priv->stats);
+	dev_core_stats_tx_dropped_inc(dev);
 	atomic64_inc(&priv->txq[txq].drops);
 	rcu_read_unlock();
 	kfree_skb(skb);
@@ -110,9 +110,7 @@ drop:
 static void vpair_get_stats64(struct net_device *dev,
 			      struct rtnl_link_stats64 *tot)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
-
-	vpair_stats_fold(priv->stats, tot);
+	dev_fetch_sw_netstats(tot, dev->tstats);
 }
 
 static int vpair_get_iflink(const struct net_device *dev)
@@ -182,18 +180,15 @@ static int vpair_dev_init(struct net_device *dev)
 			     GFP_KERNEL_ACCOUNT);
 	priv->txq = kvcalloc(dev->num_tx_queues, sizeof(*priv->txq),
 			     GFP_KERNEL_ACCOUNT);
-	priv->stats = vpair_stats_alloc();
-	if (!priv->rxq || !priv->txq || !priv->stats)
+	if (!priv->rxq || !priv->txq || compat_alloc_tstats(dev))
 		goto err_free;
 
 	netdev_lockdep_set_classes(dev);
 	return 0;
 
 err_free:
-	vpair_stats_free(priv->stats);
 	kvfree(priv->txq);
 	kvfree(priv->rxq);
-	priv->stats = NULL;
 	priv->txq = NULL;
 	priv->rxq = NULL;
 	return -ENOMEM;
@@ -203,7 +198,7 @@ static void vpair_dev_free(struct net_device *dev)
 {
 	struct vpair_priv *priv = netdev_priv(dev);
 
-	vpair_stats_free(priv->stats);
+	compat_free_tstats(dev);
 	kvfree(priv->txq);
 	kvfree(priv->rxq);
 }
@@ -236,6 +231,8 @@ void vpair_vnet_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE |
 			   IFF_PHONY_HEADROOM;
 	compat_set_lltx(dev);
+	/* bpf_redirect_peer() counts into the core's per-CPU tstats */
+	compat_set_tstats(dev);
 
 	dev->netdev_ops = &vpair_netdev_ops;
 	dev->ethtool_ops = &vpair_ethtool_ops;

@@ -7,39 +7,11 @@
 
 #include <linux/netdevice.h>
 #include <linux/ptr_ring.h>
-#include <linux/u64_stats_sync.h>
 #include <linux/vpair.h>
 
 #define VPAIR_VERSION		"0.1.0"
 #define VPAIR_DRV_NAME		"vpair"
 #define VPAIR_MAX_QUEUES	256
-
-/* Per-CPU traffic counters of one netdev (pair end or char-device iface). */
-enum vpair_stat {
-	VPAIR_RX_PACKETS,
-	VPAIR_RX_BYTES,
-	VPAIR_TX_PACKETS,
-	VPAIR_TX_BYTES,
-	VPAIR_RX_DROPPED,
-	VPAIR_TX_DROPPED,
-	VPAIR_NSTATS
-};
-
-struct vpair_pcpu_stats {
-	u64_stats_t		c[VPAIR_NSTATS];
-	struct u64_stats_sync	syncp;
-};
-
-/* stats.c */
-struct vpair_pcpu_stats __percpu *vpair_stats_alloc(void);
-void vpair_stats_free(struct vpair_pcpu_stats __percpu *pcpu);
-void vpair_stats_rx(struct vpair_pcpu_stats __percpu *pcpu, unsigned int len);
-void vpair_stats_tx(struct vpair_pcpu_stats __percpu *pcpu, unsigned int len);
-void vpair_stats_rx_drop(struct vpair_pcpu_stats __percpu *pcpu);
-void vpair_stats_tx_drop(struct vpair_pcpu_stats __percpu *pcpu);
-void vpair_stats_sum(struct vpair_pcpu_stats __percpu *pcpu, u64 *sum);
-void vpair_stats_fold(struct vpair_pcpu_stats __percpu *pcpu,
-		      struct rtnl_link_stats64 *s);
 
 /*
  * Counters of one queue. Several CPUs may transmit on one queue at once
@@ -54,7 +26,6 @@ struct vpair_queue {
 /* Private area of a pair end. */
 struct vpair_priv {
 	struct net_device __rcu		*peer;
-	struct vpair_pcpu_stats __percpu *stats;
 	struct vpair_queue		*rxq;	/* dev->num_rx_queues */
 	struct vpair_queue		*txq;	/* dev->num_tx_queues */
 	enum vpair_mode			mode;
@@ -95,7 +66,6 @@ struct vpair_tdev {
 	unsigned int		flags;		/* IFF_TUN/IFF_TAP, IFF_NO_PI, ... */
 	kuid_t			owner;
 	kgid_t			group;
-	struct vpair_pcpu_stats __percpu *stats;
 };
 
 /* tundev.c: netdev side of char-device interfaces */

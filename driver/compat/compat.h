@@ -32,6 +32,35 @@ static inline void compat_set_lltx(struct net_device *dev)
 }
 
 /*
+ * The core allocates and frees dev->tstats for drivers that ask with
+ * pcpu_stat_type (and insists on it for ndo_get_peer_dev); without that
+ * field the driver does both itself.
+ */
+static inline void compat_set_tstats(struct net_device *dev)
+{
+#ifdef HAVE_NETDEV_PCPU_STAT_TYPE
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+#endif
+}
+
+static inline int compat_alloc_tstats(struct net_device *dev)
+{
+#ifndef HAVE_NETDEV_PCPU_STAT_TYPE
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+#endif
+	return 0;
+}
+
+static inline void compat_free_tstats(struct net_device *dev)
+{
+#ifndef HAVE_NETDEV_PCPU_STAT_TYPE
+	free_percpu(dev->tstats);
+#endif
+}
+
+/*
  * Newer kernels resolve a paired device's peer namespace themselves when
  * the driver names its peer attribute in .peer_type. Older ones leave
  * it to the driver (compat_newlink_peer_net() then returns NULL).

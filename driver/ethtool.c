@@ -48,7 +48,7 @@ static void vpair_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 	if (sset != ETH_SS_STATS)
 		return;
 
-	ethtool_sprintf(&buf, "peer_ifindex");
+	ethtool_puts(&buf, "peer_ifindex");
 	for (q = 0; q < dev->real_num_rx_queues; q++)
 		for (i = 0; i < VPAIR_QSTATS; i++)
 			ethtool_sprintf(&buf, "rx_queue_%u_%s", q,

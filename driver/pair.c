@@ -232,7 +232,7 @@ static int vpair_newlink(struct net_device *dev,
 			 struct netlink_ext_ack *extack)
 {
 	return vpair_newlink_common(params->src_net,
-				    compat_newlink_peer_net(params), dev,
+				    rtnl_newlink_peer_net(params), dev,
 				    params->tb, params->data, extack);
 }
 #else
@@ -326,7 +326,9 @@ static struct rtnl_link_ops vpair_link_ops = {
 	.get_link_net	= vpair_get_link_net,
 	.get_num_tx_queues = vpair_get_num_queues,
 	.get_num_rx_queues = vpair_get_num_queues,
-	COMPAT_PEER_TYPE(VPAIR_INFO_PEER)
+#ifdef HAVE_RTNL_LINK_PEER_TYPE
+	.peer_type	= VPAIR_INFO_PEER,
+#endif
 };
 
 int vpair_pair_init(void)

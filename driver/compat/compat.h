@@ -12,7 +12,7 @@
 #include <linux/version.h>
 
 /* The one version check: the floor of the supported range. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
 #error "vpair supports Linux 6.1 and newer; this kernel is older"
 #endif
 
@@ -63,14 +63,25 @@ static inline void compat_free_tstats(struct net_device *dev)
 /*
  * Newer kernels resolve a paired device's peer namespace themselves when
  * the driver names its peer attribute in .peer_type. Older ones leave
- * it to the driver (compat_newlink_peer_net() then returns NULL).
+ * it to the driver: then the peer net is unknown (NULL) here.
  */
-#ifdef HAVE_RTNL_LINK_PEER_TYPE
-#define COMPAT_PEER_TYPE(attr)	.peer_type = (attr),
-#define compat_newlink_peer_net(params)	rtnl_newlink_peer_net(params)
-#else
-#define COMPAT_PEER_TYPE(attr)
-#define compat_newlink_peer_net(params)	((struct net *)NULL)
+#if defined(HAVE_RTNL_NEWLINK_PARAMS) && !defined(HAVE_RTNL_LINK_PEER_TYPE)
+static inline struct net *
+rtnl_newlink_peer_net(struct rtnl_newlink_params *params)
+{
+	return NULL;
+}
+#endif
+
+/* 6.8 added ethtool_puts() for strings without a format. */
+#ifndef HAVE_ETHTOOL_PUTS
+#include <linux/ethtool.h>
+
+static inline void ethtool_puts(u8 **data, const char *str)
+{
+	strscpy_pad(*data, str, ETH_GSTRING_LEN);
+	*data += ETH_GSTRING_LEN;
+}
 #endif
 
 #endif /* _VPAIR_COMPAT_H */

@@ -3,8 +3,8 @@
 #include <net/rtnetlink.h>
 
 static int __used probe_newlink(struct net_device *dev,
-			 struct rtnl_newlink_params *params,
-			 struct netlink_ext_ack *extack)
+				struct rtnl_newlink_params *params,
+				struct netlink_ext_ack *extack)
 {
 	return params->tb ? 0 : 1;
 }

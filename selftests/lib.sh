@@ -1,0 +1,464 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the vpair shell selftests. Source it from a test:
+#
+#	. "$(dirname "$0")/lib.sh"
+#
+# Environment:
+#	VPAIR_KIND	rtnl link kind under test (default: vpair; veth
+#			runs the pair tests against Linux's veth)
+#	VPAIR_DEV	character device under test (default: /dev/net/vpair;
+#			/dev/net/tun runs the char-device tests against tun)
+#
+# The tests print KTAP, exit 0 on success, 1 on failure and 4 (KSFT_SKIP)
+# when the environment lacks what they need.
+
+# shellcheck disable=SC2034 # constants used by the tests sourcing this file
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+VPAIR_KIND=${VPAIR_KIND:-vpair}
+VPAIR_DEV=${VPAIR_DEV:-/dev/net/vpair}
+export VPAIR_KIND VPAIR_DEV
+
+# Seconds to wait for asynchronous kernel work (netns teardown, ...).
+BUSYWAIT_TIMEOUT=${BUSYWAIT_TIMEOUT:-5}
+
+# --- KTAP output -----------------------------------------------------------
+
+KTAP_HEADER_DONE=0
+KTAP_PLAN=""
+KTAP_TESTNO=0
+KTAP_CNT_PASS=0
+KTAP_CNT_FAIL=0
+KTAP_CNT_SKIP=0
+
+# Print a diagnostic line.
+log_info()
+{
+	echo "# $*"
+}
+
+ktap_header()
+{
+	[ "$KTAP_HEADER_DONE" -eq 1 ] && return 0
+	echo "TAP version 13"
+	KTAP_HEADER_DONE=1
+}
+
+# ktap_plan N
+ktap_plan()
+{
+	ktap_header
+	KTAP_PLAN=$1
+	echo "1..$KTAP_PLAN"
+}
+
+__ktap_result()
+{
+	local result=$1 name=$2 directive=${3:-}
+
+	KTAP_TESTNO=$((KTAP_TESTNO + 1))
+	if [ -n "$directive" ]; then
+		echo "$result $KTAP_TESTNO $name # $directive"
+	else
+		echo "$result $KTAP_TESTNO $name"
+	fi
+}
+
+# ktap_ok NAME
+ktap_ok()
+{
+	__ktap_result "ok" "$1"
+	KTAP_CNT_PASS=$((KTAP_CNT_PASS + 1))
+}
+
+# ktap_fail NAME [REASON]
+ktap_fail()
+{
+	[ $# -gt 1 ] && log_info "$1: $2"
+	__ktap_result "not ok" "$1"
+	KTAP_CNT_FAIL=$((KTAP_CNT_FAIL + 1))
+}
+
+# ktap_skip NAME [REASON]
+ktap_skip()
+{
+	__ktap_result "ok" "$1" "SKIP${2:+ $2}"
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
+}
+
+ktap_print_totals()
+{
+	echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL xfail:0 xpass:0 skip:$KTAP_CNT_SKIP error:0"
+}
+
+# Print the totals and exit as kselftest expects: 1 if anything failed or
+# the plan was not met, 4 if everything was skipped, 0 otherwise.
+ktap_finish()
+{
+	local ran=$((KTAP_CNT_PASS + KTAP_CNT_FAIL + KTAP_CNT_SKIP))
+
+	ktap_print_totals
+	if [ "$KTAP_CNT_FAIL" -gt 0 ]; then
+		exit "$KSFT_FAIL"
+	fi
+	if [ -n "$KTAP_PLAN" ] && [ "$ran" -ne "$KTAP_PLAN" ]; then
+		log_info "planned $KTAP_PLAN tests, ran $ran"
+		exit "$KSFT_FAIL"
+	fi
+	if [ "$KTAP_CNT_PASS" -eq 0 ] && [ "$KTAP_CNT_SKIP" -gt 0 ]; then
+		exit "$KSFT_SKIP"
+	fi
+	exit "$KSFT_PASS"
+}
+
+# Skip the whole test program: ktap_skip_all REASON
+ktap_skip_all()
+{
+	ktap_header
+	if [ -z "$KTAP_PLAN" ]; then
+		echo "1..0 # SKIP $*"
+	else
+		log_info "SKIP: $*"
+	fi
+	exit "$KSFT_SKIP"
+}
+
+# Abort the test program: ktap_bail_out REASON
+ktap_bail_out()
+{
+	ktap_header
+	echo "Bail out! $*"
+	ktap_print_totals
+	exit "$KSFT_FAIL"
+}
+
+# --- cleanup ----------------------------------------------------------------
+
+# Stack of shell-quoted commands, run last-in first-out on exit.
+__DEFER_STACK=()
+
+# defer CMD [ARGS...]: run CMD when the test exits, even on failure.
+defer()
+{
+	local cmd
+
+	printf -v cmd '%q ' "$@"
+	__DEFER_STACK+=("$cmd")
+}
+
+# Run (and forget) every deferred command now.
+defer_run()
+{
+	local i
+
+	for ((i = ${#__DEFER_STACK[@]} - 1; i >= 0; i--)); do
+		eval "${__DEFER_STACK[i]}" >/dev/null 2>&1
+	done
+	__DEFER_STACK=()
+}
+
+__lib_on_exit()
+{
+	local rc=$?
+
+	trap - EXIT
+	defer_run
+	exit "$rc"
+}
+
+trap __lib_on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# --- waiting ----------------------------------------------------------------
+
+# busywait TIMEOUT_SEC CMD [ARGS...]: retry CMD until it succeeds.
+busywait()
+{
+	local timeout_ms=$(($1 * 1000))
+	local start now
+
+	shift
+	start=$(date +%s%3N)
+	while true; do
+		"$@" && return 0
+		now=$(date +%s%3N)
+		[ $((now - start)) -ge "$timeout_ms" ] && return 1
+		sleep 0.1
+	done
+}
+
+# --- network namespaces -----------------------------------------------------
+
+NS_LIST=()
+
+# cleanup_ns NS...: delete namespaces, killing what still runs in them.
+cleanup_ns()
+{
+	local ns pids
+
+	for ns in "$@"; do
+		[ -n "$ns" ] || continue
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		# shellcheck disable=SC2086 # word splitting of the pid list
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+		ip netns del "$ns" >/dev/null 2>&1
+	done
+	return 0
+}
+
+# ns_exists NS
+ns_exists()
+{
+	ip netns list 2>/dev/null | grep -q "^$1\( \|$\)"
+}
+
+# setup_ns VAR...: create one network namespace per variable name, with a
+# random suffix (e.g. setup_ns NS1 sets $NS1 to ns1-XXXXXX), bring its lo up
+# and register it for deletion on exit.
+setup_ns()
+{
+	local var name
+
+	for var in "$@"; do
+		if ! [[ "$var" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] ||
+		   [ "$var" = var ] || [ "$var" = name ]; then
+			ktap_bail_out "setup_ns: invalid variable name '$var'"
+		fi
+		name="${var,,}-$(mktemp -u XXXXXX)"
+		if ! ip netns add "$name"; then
+			log_info "failed to create network namespace $name"
+			return "$KSFT_SKIP"
+		fi
+		defer cleanup_ns "$name"
+		NS_LIST+=("$name")
+		ip -n "$name" link set dev lo up
+		printf -v "$var" '%s' "$name"
+	done
+}
+
+# ns_disable_ipv6 NS: keep IPv6 autoconfiguration traffic off the wire so
+# that packet counters only move for the traffic a test sends.
+ns_disable_ipv6()
+{
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	ip netns exec "$1" sh -c '
+		for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do
+			[ -w "$f" ] && echo 1 >"$f"
+		done' >/dev/null 2>&1
+	return 0
+}
+
+# --- checks -----------------------------------------------------------------
+
+RET=0
+RET_MSG=""
+
+# check_err RC [MSG]: record a failure if RC is not zero.
+check_err()
+{
+	if [ "$RET" -eq 0 ] && [ "$1" -ne 0 ]; then
+		RET=$1
+		RET_MSG=${2:-}
+	fi
+}
+
+# check_fail RC [MSG]: record a failure if RC is zero.
+check_fail()
+{
+	if [ "$RET" -eq 0 ] && [ "$1" -eq 0 ]; then
+		RET=1
+		RET_MSG=${2:-}
+	fi
+}
+
+# log_test NAME: report the checks recorded since the last log_test.
+log_test()
+{
+	if [ "$RET" -eq 0 ]; then
+		ktap_ok "$1"
+	else
+		ktap_fail "$1" "$RET_MSG"
+	fi
+	RET=0
+	RET_MSG=""
+}
+
+# run_cmd CMD [ARGS...]: run a command, logging it and its output.
+run_cmd()
+{
+	local out rc
+
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 0 ] || [ -n "${VERBOSE:-}" ]; then
+		log_info "\$ $* (rc=$rc)"
+		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   /'
+	fi
+	return "$rc"
+}
+
+# expect_fail CMD [ARGS...]: succeed only if CMD fails.
+expect_fail()
+{
+	if "$@" >/dev/null 2>&1; then
+		log_info "unexpected success: $*"
+		return 1
+	fi
+	return 0
+}
+
+__errno_text()
+{
+	# strerror() of a symbolic errno name such as EEXIST.
+	perl -MPOSIX -e '
+		my $n = eval { no strict "refs"; &{"POSIX::$ARGV[0]"}() };
+		defined $n or exit 1;
+		$! = $n; print "$!";' "$1" 2>/dev/null
+}
+
+# expect_errno ERRNO CMD [ARGS...]: succeed only if CMD fails and reports
+# the given errno (symbolic name like EEXIST, or its strerror() text) on
+# stderr, the way ip(8) and most tools do ("RTNETLINK answers: File exists").
+expect_errno()
+{
+	local want=$1 text out
+
+	shift
+	text=$want
+	if [[ "$want" =~ ^E[A-Z0-9]+$ ]]; then
+		text=$(__errno_text "$want") || text=$want
+	fi
+	if out=$("$@" 2>&1); then
+		log_info "unexpected success (wanted $want): $*"
+		return 1
+	fi
+	if ! grep -qiF -- "$text" <<<"$out"; then
+		log_info "wanted $want ($text) from: $*"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		return 1
+	fi
+	return 0
+}
+
+# --- requirements -----------------------------------------------------------
+
+# require_cmd CMD...: skip the test if a command is missing.
+require_cmd()
+{
+	local cmd
+
+	for cmd in "$@"; do
+		command -v "$cmd" >/dev/null 2>&1 ||
+			ktap_skip_all "command '$cmd' not found"
+	done
+}
+
+require_root()
+{
+	[ "$(id -u)" -eq 0 ] || ktap_skip_all "must be run as root"
+}
+
+# Module implementing a link kind or a character device under test.
+kind_module()
+{
+	case "$1" in
+	vpair|/dev/net/vpair)	echo vpair ;;
+	veth)			echo veth ;;
+	tun|tap|/dev/net/tun)	echo tun ;;
+	/dev/*)			basename "$1" ;;
+	*)			echo "$1" ;;
+	esac
+}
+
+# Is MODULE built into the running kernel? Built-in drivers without
+# parameters have no /sys/module entry, so look at modules.builtin and,
+# failing that, try the feature itself.
+__module_builtin()
+{
+	local mod=$1 ns rc
+
+	grep -qs "/$mod\.ko" "/lib/modules/$(uname -r)/modules.builtin" &&
+		return 0
+	case "$mod" in
+	tun)
+		[ -c /dev/net/tun ]
+		;;
+	veth)
+		ns="probe-$(mktemp -u XXXXXX)"
+		ip netns add "$ns" 2>/dev/null || return 1
+		ip -n "$ns" link add type veth >/dev/null 2>&1
+		rc=$?
+		ip netns del "$ns" 2>/dev/null
+		return "$rc"
+		;;
+	*)
+		return 1
+		;;
+	esac
+}
+
+# require_module [MODULE]: skip the test unless MODULE (default: the module
+# behind $VPAIR_KIND) is available. The vpair module must already be loaded;
+# it is never loaded here. Linux's own drivers may be loaded with modprobe.
+require_module()
+{
+	local mod=${1:-$(kind_module "$VPAIR_KIND")}
+
+	[ -d "/sys/module/$mod" ] && return 0
+	if [ "$mod" != vpair ]; then
+		modprobe -q "$mod" >/dev/null 2>&1
+		[ -d "/sys/module/$mod" ] && return 0
+		__module_builtin "$mod" && return 0
+	fi
+	ktap_skip_all "module $mod is not loaded"
+}
+
+# Name template the kernel uses for automatically named netdevs of a kind.
+kind_name_prefix()
+{
+	case "$1" in
+	vpair)	echo vpair ;;
+	veth)	echo veth ;;
+	*)	echo "$1" ;;
+	esac
+}
+
+# --- link helpers -----------------------------------------------------------
+
+# link_exists NS DEV
+link_exists()
+{
+	ip -n "$1" link show dev "$2" >/dev/null 2>&1
+}
+
+# link_gone NS DEV
+link_gone()
+{
+	! link_exists "$1" "$2"
+}
+
+# ns_sysfs NS DEV ATTR: read /sys/class/net/DEV/ATTR as seen from NS.
+ns_sysfs()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/$3" 2>/dev/null
+}
+
+# ns_ifindex_name NS IFINDEX: name of the netdev with IFINDEX in NS.
+ns_ifindex_name()
+{
+	ip -n "$1" -o link show 2>/dev/null |
+		awk -F': ' -v idx="$2" '$1 == idx { sub(/@.*/, "", $2); print $2 }'
+}
+
+# ns_links NS: names of all netdevs in NS except lo, one per line.
+ns_links()
+{
+	ip -n "$1" -o link show 2>/dev/null |
+		awk -F': ' '{ sub(/@.*/, "", $2); if ($2 != "lo") print $2 }'
+}

@@ -20,6 +20,9 @@
 
 #include <linux/netdevice.h>
 #include <net/rtnetlink.h>
+#ifdef HAVE_NET_NETDEV_LOCK_H
+#include <net/netdev_lock.h>
+#endif
 
 /* 6.12 turned NETIF_F_LLTX into the dev->lltx flag. */
 static inline void compat_set_lltx(struct net_device *dev)

@@ -172,6 +172,16 @@ static int vpair_set_mac_address(struct net_device *dev, void *addr)
 	return eth_mac_addr(dev, addr);
 }
 
+/* l3 ends keep an all-zero address: nothing to validate. */
+static int vpair_validate_addr(struct net_device *dev)
+{
+	struct vpair_priv *priv = netdev_priv(dev);
+
+	if (priv->mode == VPAIR_MODE_L3)
+		return 0;
+	return eth_validate_addr(dev);
+}
+
 static int vpair_dev_init(struct net_device *dev)
 {
 	struct vpair_priv *priv = netdev_priv(dev);
@@ -211,7 +221,7 @@ static const struct net_device_ops vpair_netdev_ops = {
 	.ndo_get_stats64	= vpair_get_stats64,
 	.ndo_set_rx_mode	= vpair_set_rx_mode,
 	.ndo_set_mac_address	= vpair_set_mac_address,
-	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_validate_addr	= vpair_validate_addr,
 	.ndo_get_iflink		= vpair_get_iflink,
 	.ndo_get_peer_dev	= vpair_peer_dev,
 	.ndo_features_check	= passthru_features_check,

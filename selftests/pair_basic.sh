@@ -195,6 +195,12 @@ test_traffic()
 		run_cmd ip -n "$NS2" link set dev "$B" up
 	check_err $? "cannot configure the ends"
 
+	# Static neighbours: no ARP may slip between two counter reads.
+	run_cmd ip -n "$NS1" neigh replace "$ADDR_B" dev "$A" nud permanent \
+		lladdr "$(ns_sysfs "$NS2" "$B" address)"
+	run_cmd ip -n "$NS2" neigh replace "$ADDR_A" dev "$B" nud permanent \
+		lladdr "$(ns_sysfs "$NS1" "$A" address)"
+
 	txa0=$(counter "$NS1" "$A" tx_packets)
 	rxa0=$(counter "$NS1" "$A" rx_packets)
 	txb0=$(counter "$NS2" "$B" tx_packets)

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Minimal rtnetlink client for the selftests: creates, changes and shows
+pair links with attributes iproute2 cannot send without a plugin.
+
+  vpair_nl.py add NAME [--kind K] [--mode N] [--mtu N] [--addr MAC]
+              [--txq N] [--rxq N] [--peer NAME] [--peer-mtu N]
+              [--peer-addr MAC] [--peer-netns PATH] [--peer-netns-fd N]
+              [--peer-block]
+              [--peer-raw HEX]
+  vpair_nl.py change NAME [--mode N] [--peer NAME]
+  vpair_nl.py show NAME        prints "mode M peer_ifindex P"
+
+On failure prints "ERRNO_NAME: extack message" on stderr and exits 1.
+"""
+import argparse
+import errno
+import os
+import socket
+import struct
+import sys
+
+RTM_NEWLINK, RTM_GETLINK = 16, 18
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO = 1, 3, 4, 18
+IFLA_NET_NS_FD, IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES = 28, 31, 32
+IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
+VPAIR_INFO_PEER, VPAIR_INFO_MODE, VPAIR_INFO_PEER_IFINDEX = 1, 2, 3
+NLMSGERR_ATTR_MSG = 1
+
+
+def attr(kind, data):
+    size = 4 + len(data)
+    return struct.pack("HH", size, kind) + data + b"\0" * (-size % 4)
+
+
+def u32(kind, val):
+    return attr(kind, struct.pack("I", val))
+
+
+def mac(text):
+    text = text.replace(":", "")
+    return bytes.fromhex(text)
+
+
+def ifinfomsg(index=0):
+    return struct.pack("BxHiII", 0, 0, index, 0, 0)
+
+
+def parse_attrs(buf):
+    out = {}
+    while len(buf) >= 4:
+        size, kind = struct.unpack("HH", buf[:4])
+        if size < 4:
+            break
+        out[kind & 0x3fff] = buf[4:size]
+        buf = buf[(size + 3) & ~3:]
+    return out
+
+
+def talk(msgtype, flags, body):
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    sock.setsockopt(270, 11, 1)  # NETLINK_EXT_ACK
+    sock.bind((0, 0))
+    hdr = struct.pack("IHHII", 16 + len(body), msgtype,
+                      NLM_F_REQUEST | NLM_F_ACK | flags, 1, 0)
+    sock.send(hdr + body)
+    reply = []
+    while True:
+        data = sock.recv(65536)
+        while data:
+            size, kind = struct.unpack("IH", data[:6])
+            msg = data[16:size]
+            data = data[(size + 3) & ~3:]
+            if kind == 2:  # NLMSG_ERROR
+                err = struct.unpack("i", msg[:4])[0]
+                if err == 0:
+                    return reply
+                inner = struct.unpack("I", msg[4:8])[0]
+                ext = parse_attrs(msg[4 + inner:]) if len(msg) > 4 + inner else {}
+                text = ext.get(NLMSGERR_ATTR_MSG, b"").rstrip(b"\0").decode()
+                name = errno.errorcode.get(-err, str(err))
+                if -err == errno.EOPNOTSUPP:
+                    name = "EOPNOTSUPP"
+                print(f"{name}: {text}",
+                      file=sys.stderr)
+                sys.exit(1)
+            reply.append(msg)
+
+
+def link_attrs(args, peer=False):
+    pre = "peer_" if peer else ""
+    out = b""
+    name = getattr(args, pre + "name", None) if not peer else args.peer
+    if name is not None:
+        out += attr(IFLA_IFNAME, name.encode() + b"\0")
+    if getattr(args, pre + "mtu") is not None:
+        out += u32(IFLA_MTU, getattr(args, pre + "mtu"))
+    if getattr(args, pre + "addr"):
+        out += attr(IFLA_ADDRESS, mac(getattr(args, pre + "addr")))
+    if not peer:
+        if args.txq:
+            out += u32(IFLA_NUM_TX_QUEUES, args.txq)
+        if args.rxq:
+            out += u32(IFLA_NUM_RX_QUEUES, args.rxq)
+    elif args.peer_netns:
+        fd = os.open(args.peer_netns, os.O_RDONLY)
+        out += u32(IFLA_NET_NS_FD, fd)
+    elif args.peer_netns_fd is not None:
+        out += u32(IFLA_NET_NS_FD, args.peer_netns_fd)
+    return out
+
+
+def cmd_add(args, change=False):
+    data = b""
+    if args.mode is not None:
+        data += u32(VPAIR_INFO_MODE, args.mode)
+    if args.peer_raw is not None:
+        data += attr(VPAIR_INFO_PEER, bytes.fromhex(args.peer_raw))
+    elif args.peer is not None or args.peer_block or args.peer_mtu is not None or \
+            args.peer_addr or args.peer_netns or \
+            args.peer_netns_fd is not None:
+        data += attr(VPAIR_INFO_PEER, ifinfomsg() + link_attrs(args, True))
+    info = attr(IFLA_INFO_KIND, args.kind.encode() + b"\0")
+    if data:
+        info += attr(IFLA_INFO_DATA, data)
+    body = ifinfomsg() + link_attrs(args) + attr(IFLA_LINKINFO, info)
+    flags = 0 if change else NLM_F_CREATE | NLM_F_EXCL
+    talk(RTM_NEWLINK, flags, body)
+
+
+def cmd_show(args):
+    body = ifinfomsg() + attr(IFLA_IFNAME, args.name.encode() + b"\0")
+    msgs = talk(RTM_GETLINK, 0, body)
+    attrs = parse_attrs(msgs[0][16:])
+    info = parse_attrs(attrs.get(IFLA_LINKINFO, b""))
+    data = parse_attrs(info.get(IFLA_INFO_DATA, b""))
+    vals = {k: struct.unpack("I", v[:4])[0] for k, v in data.items()}
+    print(f"kind {info.get(IFLA_INFO_KIND, b'').rstrip(bytes(1)).decode()} "
+          f"mode {vals.get(VPAIR_INFO_MODE, '-')} "
+          f"peer_ifindex {vals.get(VPAIR_INFO_PEER_IFINDEX, '-')}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("verb", choices=["add", "change", "show"])
+    ap.add_argument("name")
+    ap.add_argument("--kind", default=os.environ.get("VPAIR_KIND", "vpair"))
+    ap.add_argument("--mode", type=int)
+    ap.add_argument("--mtu", type=int)
+    ap.add_argument("--addr")
+    ap.add_argument("--txq", type=int)
+    ap.add_argument("--rxq", type=int)
+    ap.add_argument("--peer")
+    ap.add_argument("--peer-mtu", type=int)
+    ap.add_argument("--peer-addr")
+    ap.add_argument("--peer-netns")
+    ap.add_argument("--peer-netns-fd", type=int)
+    ap.add_argument("--peer-block", action="store_true")
+    ap.add_argument("--peer-raw")
+    args = ap.parse_args()
+    if args.verb == "show":
+        cmd_show(args)
+    else:
+        cmd_add(args, change=args.verb == "change")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,400 @@
+# shellcheck shell=bash
+# lib.sh - helpers shared by the tools/vm scripts (sourced, not executed):
+# logging, cache location, locking, host apt handling, Debian mirror lookup,
+# the sid root and the per-KVER kernel cache (release, image, modules,
+# headers).  All progress output goes to stderr; stdout is left to callers.
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/vpair
+SID_ROOT=$CACHE/sid-root
+KVERS="6.1 6.12 7.2"
+
+# Packages the host needs to build the VMs and to provide guest userspace.
+HOST_PKGS=(qemu-system-x86 busybox-static debootstrap kmod cpio xz-utils
+	zstd util-linux iproute2 iputils-ping ethtool socat tcpdump python3
+	make debian-archive-keyring)
+
+log() { printf '[vm %3ss] %s\n' "$SECONDS" "$*" >&2; }
+# die MSG: print MSG and exit with $DIE_STATUS (run.sh sets 125).
+die() {
+	printf '[vm] error: %s\n' "$*" >&2
+	exit "${DIE_STATUS:-1}"
+}
+
+# with_lock NAME CMD...: run CMD (may be a function) holding $CACHE/.lock.NAME.
+with_lock() {
+	local name=$1
+	shift
+	mkdir -p "$CACHE"
+	(
+		flock 9
+		"$@"
+	) 9>"$CACHE/.lock.$name"
+}
+
+# run_logged LOGFILE CMD...: run CMD with output to LOGFILE; show it on failure.
+run_logged() {
+	local logf=$1 rc=0
+	shift
+	mkdir -p "$(dirname "$logf")"
+	"$@" >"$logf" 2>&1 || rc=$?
+	if ((rc != 0)); then
+		tail -n 40 "$logf" >&2
+		die "'$*' failed (exit $rc), full log: $logf"
+	fi
+}
+
+kver_check() {
+	case ${1:-} in
+	6.1 | 6.12 | 7.2) ;;
+	*) die "KVER must be one of: $KVERS (got '${1:-}')" ;;
+	esac
+}
+
+# --- host apt -------------------------------------------------------------
+
+apt_get() {
+	DEBIAN_FRONTEND=noninteractive apt-get -y -qq \
+		-o DPkg::Lock::Timeout=600 -o APT::Sandbox::User=root "$@"
+}
+
+host_apt_update() {
+	log "apt-get update (host)"
+	apt_get update >&2
+}
+
+host_apt_lists_present() {
+	compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null
+}
+
+# missing_pkgs PKG...: print the PKGs that are not installed on the host.
+missing_pkgs() {
+	local installed p
+	# dpkg-query fails for packages it has never seen: that means missing.
+	installed=$({ dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "$@" \
+		2>/dev/null || true; } | awk '$2 == "ii" { print $1 }')
+	for p in "$@"; do
+		grep -qxF -- "$p" <<<"$installed" || printf '%s\n' "$p"
+	done
+}
+
+_host_install() {
+	host_apt_lists_present || host_apt_update
+	log "apt-get install $*"
+	if ! apt_get install --no-install-recommends "$@" >&2; then
+		host_apt_update
+		apt_get install --no-install-recommends "$@" >&2
+	fi
+}
+
+# host_install PKG...: install the missing PKGs on the host (fast if none).
+host_install() {
+	local -a missing
+	mapfile -t missing < <(missing_pkgs "$@")
+	((${#missing[@]} == 0)) && return 0
+	with_lock apt _host_install "${missing[@]}"
+}
+
+host_deps() { host_install "${HOST_PKGS[@]}"; }
+
+# host_apt_query CMD...: run an apt-cache query, updating the lists if it
+# prints nothing (fresh machine or a package that left the archive).
+host_apt_query() {
+	local out
+	host_apt_lists_present || with_lock apt host_apt_update
+	out=$("$@" 2>/dev/null || true)
+	if [[ -z $out ]]; then
+		with_lock apt host_apt_update
+		out=$("$@")
+	fi
+	printf '%s\n' "$out"
+}
+
+# debian_mirror: the first non-security Debian URI configured for the host.
+debian_mirror() {
+	local uri=""
+	if compgen -G '/etc/apt/sources.list.d/*.sources' >/dev/null; then
+		uri=$(awk 'BEGIN { RS = ""; FS = "\n" }
+			{
+				t = u = s = ""
+				for (i = 1; i <= NF; i++) {
+					if ($i ~ /^Types:/) t = $i
+					else if ($i ~ /^URIs:/) u = $i
+					else if ($i ~ /^Suites:/) s = $i
+				}
+				if (t ~ /[ \t]deb([ \t]|$)/ && s !~ /security/ && u !~ /security/) {
+					split(u, a, /[ \t]+/); print a[2]; exit
+				}
+			}' /etc/apt/sources.list.d/*.sources)
+	fi
+	if [[ -z $uri && -f /etc/apt/sources.list ]]; then
+		uri=$(awk '$1 == "deb" { sub(/\[[^]]*\]/, ""); $0 = $0 }
+			$1 == "deb" && $2 !~ /security/ && $3 !~ /security/ { print $2; exit }' \
+			/etc/apt/sources.list)
+	fi
+	[[ -n $uri ]] || die "no Debian mirror found in the host's apt sources"
+	printf '%s\n' "$uri"
+}
+
+# --- KVM ------------------------------------------------------------------
+
+_kvm_probe() {
+	local t rc=1
+	t=$(mktemp -d)
+	# SeaBIOS writes to the debug port; if KVM really runs guest code the
+	# message about the (absent) boot device shows up within a second.
+	timeout 8 qemu-system-x86_64 -enable-kvm -cpu host -machine q35 \
+		-nodefaults -no-user-config -display none -monitor none \
+		-serial none -no-reboot -m 64 \
+		-chardev "file,id=dbg,path=$t/dbg" \
+		-device isa-debugcon,iobase=0x402,chardev=dbg \
+		>"$t/out" 2>&1 </dev/null &
+	local pid=$! i
+	for ((i = 0; i < 40; i++)); do
+		if grep -qa -e 'Booting from' -e 'No bootable device' "$t/dbg" 2>/dev/null; then
+			rc=0
+			break
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	grep -qi 'error' "$t/out" && rc=1
+	rm -rf "$t"
+	return "$rc"
+}
+
+# kvm_usable: true if KVM works; VPAIR_KVM=0/1 forces the answer.
+# The probe result is cached per host boot.
+kvm_usable() {
+	case ${VPAIR_KVM:-} in
+	0) return 1 ;;
+	1) return 0 ;;
+	esac
+	local boot f
+	boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
+	f=$CACHE/kvm.$boot
+	if [[ ! -f $f ]]; then
+		mkdir -p "$CACHE"
+		rm -f "$CACHE"/kvm.*
+		if { : <>/dev/kvm; } 2>/dev/null && _kvm_probe; then
+			echo yes >"$f"
+		else
+			echo no >"$f"
+		fi
+	fi
+	[[ $(cat "$f") == yes ]]
+}
+
+# --- sid root (Debian unstable, for the 7.2 toolchain) --------------------
+
+# sid CMD...: run CMD in the sid root (see sid.sh).
+sid() { "$VM_DIR/sid.sh" -- "$@"; }
+
+sid_apt() {
+	"$VM_DIR/sid.sh" -- env DEBIAN_FRONTEND=noninteractive apt-get -y -qq \
+		-o APT::Sandbox::User=root "$@"
+}
+
+# sid_apt_policy ROOT: follow the host in ignoring Release expiry (needed
+# with snapshot mirrors, whose Release files are past Valid-Until).
+sid_apt_policy() {
+	local v=""
+	eval "$(apt-config shell v Acquire::Check-Valid-Until)"
+	[[ $v == false ]] || return 0
+	echo 'Acquire::Check-Valid-Until "false";' \
+		>"$1/etc/apt/apt.conf.d/99vpair-valid-until"
+}
+
+_sid_bootstrap() {
+	[[ -f $SID_ROOT/.vpair-base ]] && return 0
+	local tmp=$SID_ROOT.tmp mirror
+	mirror=$(debian_mirror)
+	host_install debootstrap debian-archive-keyring util-linux
+	mountpoint_under "$tmp" && die "$tmp has mounts, refusing to remove it"
+	rm -rf "$tmp" "$SID_ROOT"
+	log "debootstrap unstable from $mirror (~30 s)"
+	run_logged "$CACHE/logs/debootstrap.log" \
+		debootstrap --variant=minbase unstable "$tmp" "$mirror"
+	sid_apt_policy "$tmp"
+	touch "$tmp/.vpair-base"
+	mv "$tmp" "$SID_ROOT"
+}
+
+# _sid_toolchain REL: compiler, make, libc headers and REL's kernel headers.
+_sid_toolchain() {
+	[[ -f $SID_ROOT/.vpair-ready && -f $SID_ROOT/usr/src/linux-headers-$1/Makefile ]] &&
+		return 0
+	log "installing the 7.2 build toolchain in the sid root"
+	run_logged "$CACHE/logs/sid-apt.log" sid_apt install \
+		--no-install-recommends make libc6-dev kmod "linux-headers-$1"
+	touch "$SID_ROOT/.vpair-ready"
+}
+
+# mountpoint_under DIR: true if something is mounted at or below DIR.
+mountpoint_under() {
+	awk -v d="$1" '$5 == d || index($5, d "/") == 1 { f = 1 } END { exit !f }' \
+		/proc/self/mountinfo
+}
+
+# --- kernels --------------------------------------------------------------
+
+# kernel_release KVER: newest Debian release string (uname -r) for KVER.
+kernel_release() {
+	local names
+	case $1 in
+	6.1)
+		names=$(host_apt_query apt-cache search --names-only \
+			'^linux-image-6\.1\.0-[0-9]+-amd64$')
+		;;
+	6.12)
+		names=$(host_apt_query apt-cache search --names-only \
+			'^linux-image-6\.12\.[0-9]+\+deb12-amd64$')
+		;;
+	7.2)
+		names=$(sid apt-cache depends linux-image-amd64 |
+			awk '/Depends: linux-image-/ { print $2 }')
+		;;
+	esac
+	names=$(awk '{ print $1 }' <<<"$names" | sort -V | tail -n 1)
+	[[ -n $names ]] || die "cannot find a Debian kernel for $1"
+	printf '%s\n' "${names#linux-image-}"
+}
+
+# kernel_debs REL APT-CACHE...: the packages holding REL's image and modules
+# (newer kernels split linux-image into linux-binary/-modules/-base).
+kernel_debs() {
+	local rel=$1
+	shift
+	printf 'linux-image-%s\n' "$rel"
+	"$@" depends "linux-image-$rel" | awk -v r="$rel" '
+		$1 == "Depends:" && ($2 == "linux-binary-" r || $2 == "linux-modules-" r ||
+			$2 == "linux-base-" r) { print $2 }' |
+		sort -u
+}
+
+# extract_kernel REL DEBDIR: unpack the .debs into $CACHE/kernels/REL, depmod.
+extract_kernel() {
+	local rel=$1 debs=$2 dest=$CACHE/kernels/$1 deb
+	rm -rf "$dest.tmp" "$dest"
+	mkdir -p "$dest.tmp"
+	for deb in "$debs"/*.deb; do
+		dpkg-deb -x "$deb" "$dest.tmp"
+	done
+	if [[ -d $dest.tmp/usr/lib/modules && ! -e $dest.tmp/lib ]]; then
+		ln -s usr/lib "$dest.tmp/lib"
+	fi
+	[[ -d $dest.tmp/lib/modules/$rel ]] || die "no modules for $rel in the packages"
+	log "depmod $rel"
+	depmod -b "$dest.tmp" "$rel"
+	mv "$dest.tmp" "$dest"
+}
+
+kernel_vmlinuz() {
+	local k=$CACHE/kernels/$1 f
+	for f in "$k/boot/vmlinuz-$1" "$k/lib/modules/$1/vmlinuz"; do
+		[[ -f $f ]] && {
+			printf '%s\n' "$f"
+			return 0
+		}
+	done
+	die "no kernel image found for $1 in $k"
+}
+
+_fetch_host_kernel() {
+	local rel=$1 dl=$CACHE/dl.$1
+	local -a pkgs
+	host_install "linux-headers-$rel"
+	mapfile -t pkgs < <(kernel_debs "$rel" apt-cache)
+	rm -rf "$dl" && mkdir -p "$dl"
+	log "downloading ${pkgs[*]}"
+	(cd "$dl" && apt_get download "${pkgs[@]}" >&2)
+	extract_kernel "$rel" "$dl"
+	rm -rf "$dl"
+	ln -sfn "/usr/src/linux-headers-$rel" "$CACHE/kernels/$rel/lib/modules/$rel/build"
+}
+
+_fetch_sid_kernel() {
+	local rel=$1 dl=/var/cache/vpair-kernel
+	local -a pkgs
+	mapfile -t pkgs < <(kernel_debs "$rel" sid apt-cache)
+	rm -rf "${SID_ROOT:?}$dl" && mkdir -p "$SID_ROOT$dl"
+	log "downloading ${pkgs[*]} (in the sid root)"
+	sid env -C "$dl" apt-get -qq -o APT::Sandbox::User=root download "${pkgs[@]}" >&2
+	extract_kernel "$rel" "$SID_ROOT$dl"
+	rm -rf "${SID_ROOT:?}$dl"
+}
+
+# _prepare_sid_kernel REL: toolchain install and kernel download/unpack
+# run in parallel (they are independent and each takes ~15 s).
+_prepare_sid_kernel() {
+	local rel=$1 pid=""
+	if [[ ! -d $CACHE/kernels/$rel/lib/modules/$rel ]]; then
+		_fetch_sid_kernel "$rel" &
+		pid=$!
+	fi
+	with_lock sid-root _sid_toolchain "$rel"
+	if [[ -n $pid ]]; then
+		wait "$pid" || die "fetching kernel $rel failed"
+	fi
+}
+
+# _kernel_prepare KVER: resolve, download and unpack; write the env stamp.
+_kernel_prepare() {
+	local kver=$1 stamp=$CACHE/kernels/$1.env rel kdir root=""
+	kernel_env_valid "$kver" && [[ -z ${VPAIR_REFRESH:-} ]] && return 0
+	((EUID == 0)) || die "preparing kernel $kver needs root (apt-get, debootstrap)"
+	host_deps
+	if [[ $kver == 7.2 ]]; then
+		with_lock sid-root _sid_bootstrap
+		if [[ -n ${VPAIR_REFRESH:-} ]]; then
+			sid_apt_policy "$SID_ROOT"
+			sid_apt update >&2
+		fi
+		root=$SID_ROOT
+	elif [[ -n ${VPAIR_REFRESH:-} ]]; then
+		with_lock apt host_apt_update
+	fi
+	rel=$(kernel_release "$kver")
+	log "kernel $kver -> $rel"
+	if [[ $kver == 7.2 ]]; then
+		_prepare_sid_kernel "$rel"
+	elif [[ ! -d $CACHE/kernels/$rel/lib/modules/$rel ]]; then
+		_fetch_host_kernel "$rel"
+	fi
+	kdir=/usr/src/linux-headers-$rel
+	[[ -f $root$kdir/Makefile ]] || die "headers missing: $root$kdir"
+	mkdir -p "$CACHE/kernels"
+	{
+		printf 'REL=%q\n' "$rel"
+		printf 'KDIR=%q\n' "$kdir"
+		printf 'ROOT=%q\n' "$root"
+		printf 'VMLINUZ=%q\n' "$(kernel_vmlinuz "$rel")"
+		printf 'MODDIR=%q\n' "$CACHE/kernels/$rel/lib/modules/$rel"
+	} >"$stamp.tmp"
+	mv "$stamp.tmp" "$stamp"
+}
+
+# kernel_env_valid KVER: the stamp exists and what it names is still there.
+kernel_env_valid() {
+	local stamp=$CACHE/kernels/$1.env
+	[[ -f $stamp ]] || return 1
+	(
+		# shellcheck disable=SC1090
+		. "$stamp"
+		# shellcheck disable=SC2153
+		[[ -f $VMLINUZ && -f $MODDIR/modules.dep && -f $ROOT$KDIR/Makefile ]]
+	)
+}
+
+# kernel_env KVER: make sure KVER is prepared, then set REL KDIR ROOT
+# VMLINUZ MODDIR in the caller.
+kernel_env() {
+	kver_check "$1"
+	if [[ -n ${VPAIR_REFRESH:-} ]] || ! kernel_env_valid "$1"; then
+		with_lock "kernel-$1" _kernel_prepare "$1"
+	fi
+	# shellcheck disable=SC1090
+	. "$CACHE/kernels/$1.env"
+}

@@ -104,6 +104,16 @@ run_kernel()
 	fi
 }
 
+# A wrong KDIR must stop the build with a hint naming the headers package.
+check_bad_kdir()
+{
+	local out rc
+	out=$(make -s -C "$top" KDIR=/nonexistent/kdir 2>&1)
+	rc=$?
+	[ $rc -eq 2 ] && grep -q 'apt-get install linux-headers-' <<<"$out"
+	verdict $? "make with a wrong KDIR names the headers package (exit 2)"
+}
+
 main()
 {
 	local kver
@@ -112,6 +122,7 @@ main()
 		verdict 1 "dependencies"
 	}
 	make -s -C "$top/selftests" all || verdict 1 "build selftests"
+	check_bad_kdir
 	for kver in "${kvers[@]}"; do
 		run_kernel "$kver"
 	done

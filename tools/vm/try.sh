@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# try.sh KVER [--] COMMAND...: the developer's loop. Builds vpair.ko for
+# one kernel in a private copy of the tree (so several builds can run at
+# once), boots that kernel, loads the module, runs COMMAND from the top of
+# the tree, then unloads the module. Exit status: COMMAND's, or 3 when the
+# build fails, 4 when the module does not unload.
+# Example: tools/vm/try.sh 6.12 selftests/pair_basic.sh
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+[ $# -ge 2 ] || { echo "usage: try.sh {6.1|6.12|7.2} [--] COMMAND..." >&2; exit 2; }
+kver=$1
+shift
+[ "$1" = "--" ] && shift
+
+mkdir -p "$top/.build"
+dir=$(mktemp -d "$top/.build/try.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+cp -r "$top/Kbuild" "$top/Makefile" "$top/driver" "$top/uapi" "$dir/"
+rm -rf "$dir/driver/compat/generated"
+if ! "$top/tools/vm/kbuild.sh" "$kver" "$dir" W=1 >"$dir/build.log" 2>&1; then
+	tail -40 "$dir/build.log"
+	exit 3
+fi
+grep -E 'warning:|error:' "$dir/build.log"
+
+cat >"$dir/guest.sh" <<GUEST
+cd "$top" || exit 1
+modprobe -q tun; modprobe -q veth
+insmod "$dir/vpair.ko" || exit 3
+$(printf '%q ' "$@")
+rc=\$?
+for _ in \$(seq 50); do rmmod vpair 2>/dev/null && break; sleep 0.2; done
+[ -d /sys/module/vpair ] && { echo "try: vpair did not unload"; exit 4; }
+exit \$rc
+GUEST
+"$top/tools/vm/run.sh" --log "$dir/console.log" "$kver" -- bash "$dir/guest.sh"
+rc=$?
+grep -E 'BUG:|WARNING:|Oops|KASAN|refcount_t:|Call Trace:|unregister_netdevice' \
+	"$dir/console.log" && echo "try: kernel log has a splat"
+exit $rc

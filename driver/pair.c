@@ -115,6 +115,22 @@ static void vpair_link_ends(struct net_device *dev, struct net_device *peer)
  * Queues are allocated for every possible CPU so that ethtool -L can grow
  * them later; without an explicit count an end starts with one of each.
  */
+/* The core refuses a taken name or ifindex without a message. */
+static int vpair_register(struct net_device *dev, struct netlink_ext_ack *extack)
+{
+	int err = register_netdevice(dev);
+
+	if (!err || !extack || extack->_msg)
+		return err;
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG(extack, "Interface name already in use");
+	else if (err == -EBUSY)
+		NL_SET_ERR_MSG(extack, "Interface index already in use");
+	else
+		NL_SET_ERR_MSG(extack, "Cannot register the interface");
+	return err;
+}
+
 static unsigned int vpair_get_num_queues(void)
 {
 	return min_t(unsigned int, num_possible_cpus(), VPAIR_MAX_QUEUES);
@@ -191,10 +207,11 @@ static int vpair_newlink_common(struct net *src_net, struct net *peer_net,
 	netif_inherit_tso_max(peer, dev);
 	vpair_init_queues(peer, tbp);
 
-	err = register_netdevice(peer);
+	err = vpair_register(peer, extack);
 	if (err < 0)
 		goto err_free_peer;
 	netif_carrier_off(peer);
+	vpair_vnet_disable_gro(peer);
 
 	err = rtnl_configure_link(peer, ifmp, 0, NULL);
 	if (err < 0)
@@ -206,10 +223,11 @@ static int vpair_newlink_common(struct net *src_net, struct net *peer_net,
 	netif_inherit_tso_max(dev, peer);
 	vpair_init_queues(dev, tb);
 
-	err = register_netdevice(dev);
+	err = vpair_register(dev, extack);
 	if (err < 0)
 		goto err_unregister_peer;
 	netif_carrier_off(dev);
+	vpair_vnet_disable_gro(dev);
 
 	vpair_link_ends(dev, peer);
 	put_net(net);

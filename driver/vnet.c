@@ -262,6 +262,14 @@ void vpair_vnet_setup(struct net_device *dev)
 }
 
 /* Called before registration: l3 ends have no MAC and resolve nothing. */
+/* GRO starts off, as on veth: scripts tuned for veth see the same flags. */
+void vpair_vnet_disable_gro(struct net_device *dev)
+{
+	dev->features &= ~NETIF_F_GRO;
+	dev->wanted_features &= ~NETIF_F_GRO;
+	netdev_update_features(dev);
+}
+
 void vpair_vnet_set_mode(struct net_device *dev, enum vpair_mode mode)
 {
 	struct vpair_priv *priv = netdev_priv(dev);

@@ -38,6 +38,7 @@ void vpair_pair_exit(void);
 
 /* vnet.c: netdev side of a pair end */
 void vpair_vnet_setup(struct net_device *dev);
+void vpair_vnet_disable_gro(struct net_device *dev);
 void vpair_vnet_set_mode(struct net_device *dev, enum vpair_mode mode);
 bool vpair_is_pair_dev(const struct net_device *dev);
 

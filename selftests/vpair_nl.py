@@ -6,12 +6,14 @@ pair links with attributes iproute2 cannot send without a plugin.
   vpair_nl.py add NAME [--kind K] [--mode N] [--mtu N] [--addr MAC]
               [--txq N] [--rxq N] [--peer NAME] [--peer-mtu N]
               [--peer-addr MAC] [--peer-netns PATH] [--peer-netns-fd N]
-              [--peer-block]
-              [--peer-raw HEX]
+              [--peer-txqlen N] [--peer-txq N] [--peer-rxq N] [--peer-index N] [--netns PATH]
+              [--index N]
+              [--peer-block] [--peer-raw HEX]
   vpair_nl.py change NAME [--mode N] [--peer NAME]
   vpair_nl.py show NAME        prints "mode M peer_ifindex P"
 
 On failure prints "ERRNO_NAME: extack message" on stderr and exits 1.
+--netns creates the first end in another namespace (IFLA_NET_NS_FD).
 """
 import argparse
 import errno
@@ -22,7 +24,7 @@ import sys
 
 RTM_NEWLINK, RTM_GETLINK = 16, 18
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
-IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO = 1, 3, 4, 18
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_TXQLEN, IFLA_LINKINFO = 1, 3, 4, 13, 18
 IFLA_NET_NS_FD, IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES = 28, 31, 32
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
 VPAIR_INFO_PEER, VPAIR_INFO_MODE, VPAIR_INFO_PEER_IFINDEX = 1, 2, 3
@@ -98,7 +100,15 @@ def link_attrs(args, peer=False):
         out += u32(IFLA_MTU, getattr(args, pre + "mtu"))
     if getattr(args, pre + "addr"):
         out += attr(IFLA_ADDRESS, mac(getattr(args, pre + "addr")))
+    if peer and args.peer_txqlen is not None:
+        out += u32(IFLA_TXQLEN, args.peer_txqlen)
+    if peer and args.peer_txq:
+        out += u32(IFLA_NUM_TX_QUEUES, args.peer_txq)
+    if peer and args.peer_rxq:
+        out += u32(IFLA_NUM_RX_QUEUES, args.peer_rxq)
     if not peer:
+        if args.netns:
+            out += u32(IFLA_NET_NS_FD, os.open(args.netns, os.O_RDONLY))
         if args.txq:
             out += u32(IFLA_NUM_TX_QUEUES, args.txq)
         if args.rxq:
@@ -119,12 +129,14 @@ def cmd_add(args, change=False):
         data += attr(VPAIR_INFO_PEER, bytes.fromhex(args.peer_raw))
     elif args.peer is not None or args.peer_block or args.peer_mtu is not None or \
             args.peer_addr or args.peer_netns or \
-            args.peer_netns_fd is not None:
-        data += attr(VPAIR_INFO_PEER, ifinfomsg() + link_attrs(args, True))
+            args.peer_netns_fd is not None or args.peer_txqlen is not None or \
+            args.peer_index or args.peer_txq or args.peer_rxq:
+        data += attr(VPAIR_INFO_PEER,
+                     ifinfomsg(args.peer_index) + link_attrs(args, True))
     info = attr(IFLA_INFO_KIND, args.kind.encode() + b"\0")
     if data:
         info += attr(IFLA_INFO_DATA, data)
-    body = ifinfomsg() + link_attrs(args) + attr(IFLA_LINKINFO, info)
+    body = ifinfomsg(args.index) + link_attrs(args) + attr(IFLA_LINKINFO, info)
     flags = 0 if change else NLM_F_CREATE | NLM_F_EXCL
     talk(RTM_NEWLINK, flags, body)
 
@@ -156,6 +168,12 @@ def main():
     ap.add_argument("--peer-addr")
     ap.add_argument("--peer-netns")
     ap.add_argument("--peer-netns-fd", type=int)
+    ap.add_argument("--peer-txqlen", type=int)
+    ap.add_argument("--peer-txq", type=int)
+    ap.add_argument("--peer-rxq", type=int)
+    ap.add_argument("--peer-index", type=int, default=0)
+    ap.add_argument("--netns")
+    ap.add_argument("--index", type=int, default=0)
     ap.add_argument("--peer-block", action="store_true")
     ap.add_argument("--peer-raw")
     args = ap.parse_args()

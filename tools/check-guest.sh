@@ -16,7 +16,7 @@ if ! insmod "$ko"; then
 	exit 1
 fi
 
-make -s -C "$top/selftests" run_tests
+VPAIR_KO=$(readlink -f "$ko") make -s -C "$top/selftests" run_tests
 rc=$?
 
 # Let deferred netdev/netns work finish before the unload.

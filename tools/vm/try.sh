@@ -30,6 +30,7 @@ cat >"$dir/guest.sh" <<GUEST
 cd "$top" || exit 1
 modprobe -q tun; modprobe -q veth
 insmod "$dir/vpair.ko" || exit 3
+export VPAIR_KO="$dir/vpair.ko"
 $(printf '%q ' "$@")
 rc=\$?
 for _ in \$(seq 50); do rmmod vpair 2>/dev/null && break; sleep 0.2; done

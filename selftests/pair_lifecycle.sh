@@ -1,0 +1,212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The pair's lifecycle and data path beyond the basics: names at the
+# IFNAMSIZ edge, the peer block's txqueuelen and ifindex, both ends born in
+# two foreign namespaces, an end moved while traffic flows, veth's offload
+# features and BIG TCP limits, short AF_PACKET frames, tx queue N landing
+# on rx queue N, and an extack message on every refused request. Where
+# veth knows the request, veth's answer is checked live as the reference.
+
+. "$(dirname "$0")/lib.sh"
+
+NL="$(dirname "$(readlink -f "$0")")/vpair_nl.py"
+
+ktap_header
+[ "$VPAIR_KIND" = vpair ] || ktap_skip_all "vpair-only features"
+require_root
+require_module vpair
+require_cmd python3 ethtool taskset
+modprobe -q veth 2>/dev/null
+[ -d /sys/module/veth ] || ktap_skip_all "veth, the reference, is not available"
+ktap_plan 9
+
+setup_ns NS NS2 NS3 || ktap_skip_all "cannot create network namespaces"
+
+nl() { ip netns exec "$NS" python3 "$NL" "$@"; }
+# reply ARGS...: "OK" or "ERRNO: extack" of one request in $NS
+reply() { nl "$@" 2>&1 && echo OK; }
+sysfs() { ip netns exec "$1" cat "/sys/class/net/$2/$3"; }
+no_links() { [ "$(ip -n "$NS" -o link show | grep -vc ': lo:')" -eq 0 ]; }
+
+# like_veth NAME WANT ARGS...: vpair and veth both answer WANT (an errno
+# name), vpair with an extack message, and nothing is left behind.
+like_veth()
+{
+	local name=$1 want=$2 got vgot
+	shift 2
+	got=$(reply add bad0 "$@")
+	vgot=$(reply add bad0 --kind veth "$@")
+	[ "${got%%:*}" = "$want" ] || check_err 1 "$name: got '$got', wanted $want"
+	[ "${vgot%%:*}" = "$want" ] || check_err 1 "$name: veth says '$vgot'"
+	[ -n "${got#*: }" ] && [ "${got#*: }" != "$got" ] ||
+		check_err 1 "$name: no extack message in '$got'"
+	[ "$(ip -n "$NS" -o link show | grep -vc ': lo:')" -eq "${KEEP:-0}" ] ||
+		check_err 1 "$name: a device was left behind"
+	ip -n "$NS" link del dev bad0 2>/dev/null
+}
+
+# 1: 15 characters is the longest name, on either end; 16 is ERANGE
+n15=abcdefghijklmno
+nl add "$n15" --peer "${n15%o}p"
+check_err $? "15-character names refused"
+link_exists "$NS" "$n15" && link_exists "$NS" "${n15%o}p"
+check_err $? "15-character ends missing"
+ip -n "$NS" link del dev "$n15"
+like_veth "16-character name" ERANGE --peer "${n15}pq" --mtu 1500
+like_veth "16-character peer name" ERANGE --peer "${n15}p"
+log_test "names: 15 characters accepted, 16 refused with ERANGE as veth"
+
+# 2: the peer block sets the peer's txqueuelen and ifindex
+nl add ta --index 4242 --peer tb --peer-index 4243 --peer-txqlen 77
+check_err $? "create with peer txqueuelen and ifindex"
+[ "$(sysfs "$NS" tb tx_queue_len)" = 77 ]
+check_err $? "peer txqueuelen is $(sysfs "$NS" tb tx_queue_len)"
+[ "$(sysfs "$NS" ta ifindex)" = 4242 ] && [ "$(sysfs "$NS" tb ifindex)" = 4243 ]
+check_err $? "ifindexes $(sysfs "$NS" ta ifindex)/$(sysfs "$NS" tb ifindex)"
+nl add ua --index 4244 --peer ub --peer-index 4245
+KEEP=4 like_veth "peer ifindex taken" EBUSY --index 4246 --peer-index 4244
+ip -n "$NS" link del dev ta
+ip -n "$NS" link del dev ua
+log_test "peer block sets txqueuelen and ifindex; a taken ifindex is EBUSY"
+
+# 3: one request from $NS puts the ends into $NS2 and $NS3
+nl add fa --netns "/run/netns/$NS2" --peer fb --peer-netns "/run/netns/$NS3"
+check_err $? "create with both ends in foreign namespaces"
+link_exists "$NS2" fa && link_exists "$NS3" fb
+check_err $? "ends not where asked"
+no_links
+check_err $? "something appeared in the requesting namespace"
+ip -n "$NS2" addr add 10.23.10.1/24 dev fa
+ip -n "$NS3" addr add 10.23.10.2/24 dev fb
+ip -n "$NS2" link set fa up
+ip -n "$NS3" link set fb up
+ip netns exec "$NS2" ping -c 1 -W 2 10.23.10.2 >/dev/null
+check_err $? "ping between the two foreign namespaces"
+log_test "both ends created in two foreign namespaces in one request"
+
+# 4: moving an end keeps the pair working
+ip -n "$NS3" link set fb netns "$NS"
+ip -n "$NS" addr add 10.23.10.2/24 dev fb
+ip -n "$NS" link set fb up
+ip netns exec "$NS2" ping -c 1 -W 2 10.23.10.2 >/dev/null
+check_err $? "ping after moving an end"
+[ "$(sysfs "$NS2" fa iflink)" = "$(sysfs "$NS" fb ifindex)" ]
+check_err $? "iflink after the move"
+ip -n "$NS2" -d link show fa | grep -q 'link-netns'
+check_err $? "link-netns after the move"
+ip -n "$NS2" -s -j link show fa | grep -q '"tx":{"bytes":[1-9]'
+check_err $? "no tx counted"
+ip -n "$NS2" link del dev fa
+busywait "$BUSYWAIT_TIMEOUT" link_gone "$NS" fb
+check_err $? "moved end not deleted with its peer"
+log_test "an end moved to another namespace keeps traffic flowing"
+
+# 5: offload features as veth
+ip -n "$NS" link add name va type veth peer name vb
+nl add pa --peer pb
+features() { ip netns exec "$NS" ethtool -k "$1" | tail -n +2 | sort; }
+ftmp=$(mktemp)
+defer rm -f "$ftmp"
+features va >"$ftmp"
+d=$(features pa | diff "$ftmp" -)
+[ -z "$d" ]
+check_err $? "features differ from veth: $(echo "$d" | tr '\n' ' ')"
+log_test "offload features are veth's"
+
+# 6: BIG TCP limits as veth: the same tso_max_size, large GSO/GRO sizes
+tso_max() { ip -n "$NS" -d -j link show "$1" | grep -o '"tso_max_size":[0-9]*'; }
+[ "$(tso_max va)" = "$(tso_max pa)" ]
+check_err $? "tso_max_size $(tso_max pa), veth $(tso_max va)"
+vr=0 pr=0
+ip -n "$NS" link set dev va gso_max_size 185000 gro_max_size 185000 2>/dev/null || vr=1
+ip -n "$NS" link set dev pa gso_max_size 185000 gro_max_size 185000 2>/dev/null || pr=1
+[ "$vr" = "$pr" ]
+check_err $? "gso_max_size 185000: veth $vr, vpair $pr"
+ip -n "$NS" link del dev va
+log_test "BIG TCP limits as veth"
+
+# 7: short frames from AF_PACKET never reach the peer
+send_raw()
+{
+	ip netns exec "$NS" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+try:
+    s.send(b"\x45" * int(sys.argv[2]))
+except OSError as e:
+    print(e.errno)
+    sys.exit(1)
+' "$@"
+}
+ip -n "$NS" link set pa up
+ip -n "$NS" link set pb up
+for len in 1 13; do
+	send_raw pa "$len" >/dev/null && check_err 1 "l2: a $len-byte frame was sent"
+done
+ip -n "$NS" link add name rva type veth peer name rvb
+ip -n "$NS" link set dev rva up
+send_raw rva 13 >/dev/null && check_err 1 "veth sends 13 bytes; we should too"
+ip -n "$NS" link del dev rva
+rx_before=$(sysfs "$NS" pb statistics/rx_packets)
+send_raw pa 14
+check_err $? "l2: a header-only frame could not be sent"
+rx_grew() { [ "$(sysfs "$NS" pb statistics/rx_packets)" -gt "$rx_before" ]; }
+busywait 2 rx_grew
+check_err $? "l2: the header-only frame did not cross"
+nl add la --peer lb --mode 1
+ip -n "$NS" link set la up
+ip -n "$NS" link set lb up
+before=$(sysfs "$NS" la statistics/tx_dropped)
+rx_before=$(sysfs "$NS" lb statistics/rx_packets)
+send_raw la 14
+check_err $? "l3: a non-IP frame could not be sent"
+[ "$(sysfs "$NS" la statistics/tx_dropped)" -eq $((before + 1)) ]
+check_err $? "l3: the non-IP frame was not counted as dropped"
+[ "$(sysfs "$NS" lb statistics/rx_packets)" -eq "$rx_before" ]
+check_err $? "l3: the non-IP frame reached the peer"
+ip -n "$NS" link del dev la
+log_test "AF_PACKET: runts refused as veth, header-only crosses, l3 drops non-IP"
+
+# 8: a packet sent on tx queue 2 arrives on the peer's rx queue 2
+ip -n "$NS" link del dev pa
+nl add qa --txq 4 --rxq 4 --peer qb --peer-txq 4 --peer-rxq 4
+check_err $? "create with 4 queues on each end"
+ip -n "$NS" link set qb netns "$NS2"
+ip -n "$NS" addr add 10.23.11.1/24 dev qa
+ip -n "$NS2" addr add 10.23.11.2/24 dev qb
+ip -n "$NS" link set qa up
+ip -n "$NS2" link set qb up
+ip netns exec "$NS" sh -c 'for q in 0 1 2 3; do echo 0 > /sys/class/net/qa/queues/tx-$q/xps_cpus; done
+	echo 3 > /sys/class/net/qa/queues/tx-2/xps_cpus'
+check_err $? "XPS setup"
+rxq2() { ip netns exec "$NS2" ethtool -S qb | awk '/rx_queue_2_packets/ { print $2 }'; }
+before=$(rxq2)
+ip netns exec "$NS" taskset -c 0 ping -c 3 -i 0.2 -W 2 10.23.11.2 >/dev/null
+check_err $? "ping over queue 2"
+[ "$(rxq2)" -ge $((before + 3)) ]
+check_err $? "rx_queue_2_packets went from $before to $(rxq2)"
+ip -n "$NS" link del dev qa
+log_test "tx queue N of one end arrives on rx queue N of the other"
+
+# 9: every refusal carries an extack message
+for args in "--mode 7" "--mtu 67" "--peer-mtu 65536" "--addr 01:00:5e:00:00:01" \
+	    "--peer lo" "--peer bad0" "--peer a/b" "--peer-raw 0000" \
+	    "--mode 1 --addr 02:00:00:00:00:01" "--peer-netns /proc/self/stat"; do
+	# shellcheck disable=SC2086
+	got=$(reply add bad0 $args)
+	case $got in
+	OK) check_err 1 "$args accepted" ;;
+	*": ") check_err 1 "$args: no extack message ($got)" ;;
+	esac
+	ip -n "$NS" link del dev bad0 2>/dev/null
+done
+nl add xa --peer xb
+out=$(reply change xa --mode 1)
+[ "${out#*: }" != "" ] && [ "$out" != OK ]
+check_err $? "changelink refusal: $out"
+ip -n "$NS" link del dev xa
+log_test "every refused request carries an extack message"
+
+ktap_finish

@@ -4,17 +4,40 @@
 #
 #   make [KDIR=<kernel build dir>]   build vpair.ko for one kernel
 #   make check [KVERS="6.1 6.12 7.2"] build + selftests in a VM per kernel
-#   make demo | lint | install | dkms-install | clean
+#   make demo | lint | clean
+#   make install | uninstall   [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
+#   make dkms-install | dkms-uninstall [KERNELRELEASE=...]
+#   make sign                  [MOK_KEY=/var/lib/dkms/mok.key MOK_PUB=...]
 
-# DKMS appends KERNELRELEASE=<target>; only a plain host build guesses.
-KERNELRELEASE ?= $(shell uname -r)
+# The target kernel: DKMS appends KERNELRELEASE=<target>; a given KDIR
+# names its own release; only a plain host build asks the running kernel.
+ifeq ($(origin KERNELRELEASE),undefined)
+ifneq ($(origin KDIR),undefined)
+KERNELRELEASE := $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	"$(KDIR)/include/generated/utsrelease.h" 2>/dev/null)
+else
+KERNELRELEASE := $(shell uname -r)
+endif
+endif
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 KVERS ?= 6.1 6.12 7.2
 
-PROBES_H := driver/compat/generated/probes.h
+# The one place the version is written down is dkms.conf.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+PREFIX ?= /usr/local
+MODDIR := /lib/modules/$(KERNELRELEASE)
+DKMS ?= dkms
+DKMS_SRC ?= /usr/src
+MOK_KEY ?= /var/lib/dkms/mok.key
+MOK_PUB ?= /var/lib/dkms/mok.pub
+# What a DKMS source tree needs: the module, nothing else.
+DKMS_FILES := Kbuild Makefile dkms.conf driver uapi
 
-.PHONY: all modules probes clean check demo lint install dkms-install \
-	selftests help
+PROBES_H := driver/compat/generated/probes.h
+TOOLS := tools/vpairctl tools/iproute2
+
+.PHONY: all modules probes clean check demo lint install uninstall \
+	dkms-install dkms-uninstall sign selftests
 
 all: modules
 
@@ -32,6 +55,43 @@ probes: kdir-check
 
 modules: probes
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules
+
+install: modules
+	install -D -m 644 vpair.ko "$(DESTDIR)$(MODDIR)/updates/vpair.ko"
+	[ -n "$(DESTDIR)" ] || depmod -a "$(KERNELRELEASE)"
+	install -D -m 644 uapi/linux/vpair.h "$(DESTDIR)$(PREFIX)/include/linux/vpair.h"
+	install -D -m 644 man/vpair.4 "$(DESTDIR)$(PREFIX)/share/man/man4/vpair.4"
+	for d in $(TOOLS); do \
+		$(MAKE) -C $$d install DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" || exit 1; \
+	done
+
+uninstall:
+	rm -f "$(DESTDIR)$(MODDIR)/updates/vpair.ko"
+	[ -n "$(DESTDIR)" ] || depmod -a "$(KERNELRELEASE)"
+	rm -f "$(DESTDIR)$(PREFIX)/include/linux/vpair.h"
+	rm -f "$(DESTDIR)$(PREFIX)/share/man/man4/vpair.4"
+	for d in $(TOOLS); do \
+		$(MAKE) -C $$d uninstall DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" || exit 1; \
+	done
+
+dkms-install:
+	rm -rf "$(DKMS_SRC)/vpair-$(VERSION)"
+	mkdir -p "$(DKMS_SRC)/vpair-$(VERSION)"
+	cp -r $(DKMS_FILES) "$(DKMS_SRC)/vpair-$(VERSION)/"
+	rm -rf "$(DKMS_SRC)/vpair-$(VERSION)/driver/compat/generated"
+	$(DKMS) add -m vpair -v $(VERSION)
+	$(DKMS) build -m vpair -v $(VERSION) -k $(KERNELRELEASE)
+	$(DKMS) install -m vpair -v $(VERSION) -k $(KERNELRELEASE)
+
+dkms-uninstall:
+	-$(DKMS) remove -m vpair -v $(VERSION) --all
+	rm -rf "$(DKMS_SRC)/vpair-$(VERSION)"
+
+# Secure Boot: sign with the key DKMS made (enroll its .pub with mokutil).
+sign: modules
+	@[ -f "$(MOK_KEY)" ] && [ -f "$(MOK_PUB)" ] || { \
+		echo "vpair: no signing key at $(MOK_KEY) / $(MOK_PUB)" >&2; exit 1; }
+	"$(KDIR)/scripts/sign-file" sha256 "$(MOK_KEY)" "$(MOK_PUB)" vpair.ko
 
 clean:
 	-[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean

@@ -9,7 +9,6 @@
 #include <linux/ptr_ring.h>
 #include <linux/vpair.h>
 
-#define VPAIR_VERSION		"0.1.0"
 #define VPAIR_DRV_NAME		"vpair"
 #define VPAIR_MAX_QUEUES	256
 

@@ -41,7 +41,7 @@ copy_tree()
 	local dst=$1
 	rm -rf "$dst"
 	mkdir -p "$dst"
-	cp -r "$top/Kbuild" "$top/Makefile" "$top/driver" "$top/uapi" "$dst/"
+	cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" "$dst/"
 	rm -rf "$dst/driver/compat/generated"
 }
 

@@ -15,7 +15,7 @@ echo "== installing what the demo needs (first run only)"
 
 echo "== building vpair.ko for Linux $kver"
 rm -rf "$dir" && mkdir -p "$dir/src"
-cp -r "$top/Kbuild" "$top/Makefile" "$top/driver" "$top/uapi" "$dir/src/"
+cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" "$dir/src/"
 rm -rf "$dir/src/driver/compat/generated"
 "$top/tools/vm/kbuild.sh" "$kver" "$dir/src" >"$dir/build.log" 2>&1 || {
 	tail -30 "$dir/build.log"

@@ -18,7 +18,7 @@ shift
 mkdir -p "$top/.build"
 dir=$(mktemp -d "$top/.build/try.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-cp -r "$top/Kbuild" "$top/Makefile" "$top/driver" "$top/uapi" "$dir/"
+cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" "$dir/"
 rm -rf "$dir/driver/compat/generated"
 if ! "$top/tools/vm/kbuild.sh" "$kver" "$dir" W=1 >"$dir/build.log" 2>&1; then
 	tail -40 "$dir/build.log"

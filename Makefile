@@ -56,7 +56,11 @@ probes: kdir-check
 modules: probes
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules
 
-install: modules
+# install takes the module built by "make"; it builds one only if there is none.
+vpair.ko:
+	$(MAKE) modules
+
+install: vpair.ko
 	install -D -m 644 vpair.ko "$(DESTDIR)$(MODDIR)/updates/vpair.ko"
 	[ -n "$(DESTDIR)" ] || depmod -a "$(KERNELRELEASE)"
 	install -D -m 644 uapi/linux/vpair.h "$(DESTDIR)$(PREFIX)/include/linux/vpair.h"
@@ -88,7 +92,7 @@ dkms-uninstall:
 	rm -rf "$(DKMS_SRC)/vpair-$(VERSION)"
 
 # Secure Boot: sign with the key DKMS made (enroll its .pub with mokutil).
-sign: modules
+sign: vpair.ko
 	@[ -f "$(MOK_KEY)" ] && [ -f "$(MOK_PUB)" ] || { \
 		echo "vpair: no signing key at $(MOK_KEY) / $(MOK_PUB)" >&2; exit 1; }
 	"$(KDIR)/scripts/sign-file" sha256 "$(MOK_KEY)" "$(MOK_PUB)" vpair.ko

@@ -9,6 +9,9 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 ko=$1
 
+# Before anything loads vpair: install, autoload, uninstall.
+"$top/tools/install-guest.sh" "$(dirname "$(readlink -f "$ko")")"
+
 modprobe -q tun 2>/dev/null
 modprobe -q veth 2>/dev/null
 if ! insmod "$ko"; then

@@ -93,6 +93,9 @@ run_kernel()
 	rc=$?
 	cat "$out"
 	tally "$out"
+	# install-guest.sh's checks: "ok - <release>: ..."
+	passed=$((passed + $(grep -cE '^ok - [^ ]+: ' "$out")))
+	failed=$((failed + $(grep -cE '^not ok - [^ ]+: ' "$out")))
 	grep -q '^ok - module unloads cleanly' "$out"
 	verdict $? "$kver: module unloads cleanly after the suite"
 	[ $rc -eq 0 ] || log "# guest exited with status $rc"
@@ -114,6 +117,16 @@ check_bad_kdir()
 	verdict $? "make with a wrong KDIR names the headers package (exit 2)"
 }
 
+# Count the "ok - " / "not ok - " lines of a host-side check script.
+host_checks()
+{
+	local out
+	out=$("$@" 2>&1)
+	printf '%s\n' "$out"
+	passed=$((passed + $(grep -c '^ok - ' <<<"$out")))
+	failed=$((failed + $(grep -c '^not ok - ' <<<"$out")))
+}
+
 main()
 {
 	local kver
@@ -123,6 +136,9 @@ main()
 	}
 	make -s -C "$top/selftests" all || verdict 1 "build selftests"
 	check_bad_kdir
+	log "# ==== packaging"
+	host_checks "$top/tools/pkg-check.sh"
+	host_checks "$top/tools/dkms-check.sh" "${kvers[@]}"
 	for kver in "${kvers[@]}"; do
 		run_kernel "$kver"
 	done

@@ -12,7 +12,7 @@ KVERS="6.1 6.12 7.2"
 # Packages the host needs to build the VMs and to provide guest userspace.
 HOST_PKGS=(qemu-system-x86 busybox-static debootstrap kmod cpio xz-utils
 	zstd util-linux iproute2 iputils-ping ethtool socat tcpdump python3
-	make debian-archive-keyring)
+	make debian-archive-keyring dkms openssl)
 
 log() { printf '[vm %3ss] %s\n' "$SECONDS" "$*" >&2; }
 # die MSG: print MSG and exit with $DIE_STATUS (run.sh sets 125).
@@ -224,11 +224,13 @@ _sid_bootstrap() {
 
 # _sid_toolchain REL: compiler, make, libc headers and REL's kernel headers.
 _sid_toolchain() {
-	[[ -f $SID_ROOT/.vpair-ready && -f $SID_ROOT/usr/src/linux-headers-$1/Makefile ]] &&
+	[[ -f $SID_ROOT/.vpair-ready && -f $SID_ROOT/usr/src/linux-headers-$1/Makefile &&
+		-x $SID_ROOT/usr/sbin/dkms && -x $SID_ROOT/usr/sbin/ip ]] &&
 		return 0
-	log "installing the 7.2 build toolchain in the sid root"
+	log "installing the 7.2 build toolchain, dkms and iproute2 in the sid root"
 	run_logged "$CACHE/logs/sid-apt.log" sid_apt install \
-		--no-install-recommends make libc6-dev kmod "linux-headers-$1"
+		--no-install-recommends make libc6-dev kmod "linux-headers-$1" \
+		dkms iproute2
 	touch "$SID_ROOT/.vpair-ready"
 }
 
@@ -384,7 +386,8 @@ kernel_env_valid() {
 		# shellcheck disable=SC1090
 		. "$stamp"
 		# shellcheck disable=SC2153
-		[[ -f $VMLINUZ && -f $MODDIR/modules.dep && -f $ROOT$KDIR/Makefile ]]
+		[[ -f $VMLINUZ && -f $MODDIR/modules.dep && -f $ROOT$KDIR/Makefile ]] &&
+			[[ -z $ROOT || (-x $ROOT/usr/sbin/dkms && -x $ROOT/usr/sbin/ip) ]]
 	)
 }
 

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pkg-check.sh: packaging checks that need no VM, against Debian 12's 6.12
+# headers: one version everywhere, "make install/uninstall" into DESTDIR
+# with PREFIX, and "make sign" with a throwaway key (and a clear refusal
+# without one). Prints "ok - ..." / "not ok - ..." lines; exit 0 if all passed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+failed=0
+
+verdict()
+{
+	if [ "$1" -eq 0 ]; then
+		echo "ok - $2"
+	else
+		echo "not ok - $2"
+		failed=1
+	fi
+}
+
+kdir=$("$top/tools/vm/kernel.sh" 6.12 kdir) || { verdict 1 "packaging: 6.12 headers"; exit 1; }
+mkdir -p "$top/.build"
+tmp=$(mktemp -d "$top/.build/pkg.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+src=$tmp/src
+mkdir -p "$src"
+cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" \
+	"$top/tools" "$top/man" "$src/"
+rm -rf "$src/driver/compat/generated"
+make -s -C "$src" KDIR="$kdir" >"$tmp/build.log" 2>&1 || { sed 's/^/# /' "$tmp/build.log" | tail; }
+
+# one version: dkms.conf, the module and the README
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+mod=$(modinfo -F version "$src/vpair.ko" 2>/dev/null)
+readme=$(sed -n 's/^Version: \*\*\([0-9.]*\)\*\*.*/\1/p' "$top/README.md")
+[ -n "$ver" ] && [ "$mod" = "$ver" ] && [ "$readme" = "$ver" ]
+verdict $? "one version: dkms.conf '$ver', module '$mod', README '$readme'"
+
+# install into DESTDIR with PREFIX, then uninstall
+rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h")
+dest=$tmp/dest
+make -s -C "$src" KDIR="$kdir" DESTDIR="$dest" PREFIX=/usr install >"$tmp/install.log" 2>&1
+rc=$?
+want="lib/modules/$rel/updates/vpair.ko usr/include/linux/vpair.h usr/sbin/vpairctl
+	usr/share/man/man4/vpair.4 usr/share/man/man8/vpairctl.8"
+for f in $want; do
+	[ -f "$dest/$f" ] || { echo "# missing $f"; rc=1; }
+done
+find "$dest" -name link_vpair.so | grep -q . || { echo "# missing link_vpair.so"; rc=1; }
+[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/install.log" | tail -5
+verdict $rc "make install DESTDIR=... PREFIX=/usr installs module, header, vpairctl, plugin, man pages"
+make -s -C "$src" KDIR="$kdir" DESTDIR="$dest" PREFIX=/usr uninstall >/dev/null 2>&1
+left=$(find "$dest" -type f)
+[ -z "$left" ]
+verdict $? "make uninstall DESTDIR=... removes them all ($(echo $left))"
+
+# sign with a throwaway MOK-style key; refuse clearly without one
+openssl req -new -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=vpair-check/ \
+	-keyout "$tmp/mok.key" -outform DER -out "$tmp/mok.pub" >/dev/null 2>&1
+make -s -C "$src" KDIR="$kdir" MOK_KEY="$tmp/mok.key" MOK_PUB="$tmp/mok.pub" sign \
+	>"$tmp/sign.log" 2>&1 &&
+	[ "$(tail -c 28 "$src/vpair.ko")" = "~Module signature appended~" ] &&
+	[ "$(modinfo -F signer "$src/vpair.ko")" = vpair-check ]
+verdict $? "make sign appends a signature made with the MOK key"
+out=$(make -s -C "$src" KDIR="$kdir" MOK_KEY="$tmp/none" MOK_PUB="$tmp/none" sign 2>&1)
+[ $? -ne 0 ] && grep -q 'no signing key' <<<"$out"
+verdict $? "make sign without a key fails and says so"
+exit $failed

@@ -19,7 +19,7 @@ require_module vpair
 require_cmd python3 ethtool taskset
 modprobe -q veth 2>/dev/null
 [ -d /sys/module/veth ] || ktap_skip_all "veth, the reference, is not available"
-ktap_plan 9
+ktap_plan 10
 
 setup_ns NS NS2 NS3 || ktap_skip_all "cannot create network namespaces"
 
@@ -208,5 +208,53 @@ out=$(reply change xa --mode 1)
 check_err $? "changelink refusal: $out"
 ip -n "$NS" link del dev xa
 log_test "every refused request carries an extack message"
+
+# 10: a UDP datagram with a bad checksum stays bad across the pair
+csum_errors() { ip netns exec "$1" awk '/^Udp:/ { n++; if (n == 2) print $8 }' /proc/net/snmp; }
+nl add ca --peer cb
+ip -n "$NS" link set cb netns "$NS2"
+ip -n "$NS" link set ca up
+ip -n "$NS2" addr add 10.23.13.2/24 dev cb
+ip -n "$NS2" link set cb up
+mac=$(sysfs "$NS2" cb address)
+before=$(csum_errors "$NS2")
+ip netns exec "$NS2" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.23.13.2", 4000))
+print("ready", flush=True)
+s.settimeout(3)
+try:
+    while True:
+        print(s.recv(100).decode())
+except socket.timeout:
+    pass
+' >"$ftmp" &
+rcv=$!
+rcv_ready() { grep -q ready "$ftmp"; }
+busywait 10 rcv_ready
+ip netns exec "$NS" python3 -c '
+import socket, struct, sys
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    return ~(s + (s >> 16)) & 0xffff
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 8 + 4, 1, 0, 64, 17, 0,
+                 socket.inet_aton("10.23.13.1"), socket.inet_aton("10.23.13.2"))
+ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+eth = bytes.fromhex(sys.argv[1].replace(":", "")) + bytes(6) + b"\x08\x00"
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("ca", 0))
+s.send(eth + ip + struct.pack("!HHHH", 5000, 4000, 12, 0) + b"good")  # no checksum
+s.send(eth + ip + struct.pack("!HHHH", 5000, 4000, 12, 0x1234) + b"bad!")
+' "$mac"
+check_err $? "could not send the corrupt datagram"
+wait "$rcv"
+[ "$(tr '\n' ' ' <"$ftmp")" = "ready good " ]
+check_err $? "delivered: $(tr '\n' ' ' <"$ftmp") (wanted only the good one)"
+[ "$(csum_errors "$NS2")" -gt "$before" ]
+check_err $? "UDP InCsumErrors did not grow ($before -> $(csum_errors "$NS2"))"
+ip -n "$NS" link del dev ca
+log_test "checksums are never upgraded: a corrupt UDP datagram is dropped"
 
 ktap_finish

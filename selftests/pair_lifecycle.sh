@@ -140,6 +140,10 @@ except OSError as e:
     sys.exit(1)
 ' "$@"
 }
+# no IPv6 chatter: only the test's frames may cross
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.pa.disable_ipv6=1 \
+	net.ipv6.conf.pb.disable_ipv6=1
 ip -n "$NS" link set pa up
 ip -n "$NS" link set pb up
 for len in 1 13; do

@@ -46,8 +46,9 @@ enum {
 
 /*
  * VPAIR_MODE_L2: Ethernet devices (default), like veth.
- * VPAIR_MODE_L3: no link-layer header, IFF_NOARP, IP packets only,
- *	like netkit's l3 mode.
+ * VPAIR_MODE_L3: no MAC addresses (frames keep an all-zero Ethernet
+ *	header), IFF_NOARP, IPv4/IPv6 only: anything else is dropped and
+ *	counted; setting a MAC fails with EOPNOTSUPP. Like netkit's l3 mode.
  */
 enum vpair_mode {
 	VPAIR_MODE_L2,

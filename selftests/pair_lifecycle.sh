@@ -202,7 +202,14 @@ for args in "--mode 7" "--mtu 67" "--peer-mtu 65536" "--addr 01:00:5e:00:00:01" 
 	got=$(reply add bad0 $args)
 	case $got in
 	OK) check_err 1 "$args accepted" ;;
-	*": ") check_err 1 "$args: no extack message ($got)" ;;
+	*": ")
+		# From 6.15 the core resolves the peer's namespace before the
+		# driver sees the request, and says nothing for veth either.
+		# shellcheck disable=SC2086
+		[ "$args" = "--peer-netns /proc/self/stat" ] &&
+			[ "$(reply add bad0 --kind veth $args)" = "$got" ] ||
+			check_err 1 "$args: no extack message ($got)"
+		;;
 	esac
 	ip -n "$NS" link del dev bad0 2>/dev/null
 done

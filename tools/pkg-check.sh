@@ -51,6 +51,9 @@ done
 find "$dest" -name link_vpair.so | grep -q . || { echo "# missing link_vpair.so"; rc=1; }
 [ $rc -eq 0 ] || sed 's/^/# /' "$tmp/install.log" | tail -5
 verdict $rc "make install DESTDIR=... PREFIX=/usr installs module, header, vpairctl, plugin, man pages"
+ctl=$("$dest/usr/sbin/vpairctl" -V 2>&1)
+[ "$ctl" = "vpairctl $ver" ]
+verdict $? "vpairctl -V says the dkms.conf version ($ctl)"
 make -s -C "$src" KDIR="$kdir" DESTDIR="$dest" PREFIX=/usr uninstall >/dev/null 2>&1
 left=$(find "$dest" -type f)
 [ -z "$left" ]

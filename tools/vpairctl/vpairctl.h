@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <linux/netlink.h>
 
-#define VPAIRCTL_VERSION	"0.1.0"
-
 /* Exit statuses */
 #define EXIT_OK		0
 #define EXIT_FAIL	1

@@ -14,15 +14,15 @@ cleanup()
 }
 trap cleanup EXIT
 
+top=$(cd "$(dirname "$0")/.." && pwd)
+export IP_LIB_DIR="$top/tools/iproute2"	# ip finds link_vpair.so here
+vpairctl="$top/tools/vpairctl/vpairctl"
+
 echo "== the pair"
 step insmod "$ko"
 step ip netns add demo-a
 step ip netns add demo-b
-step ip link add left type vpair
-peer=$(ip -o link show | awk -v i="$(cat /sys/class/net/left/iflink)" -F': ' '$1 == i { sub(/@.*/, "", $2); print $2 }')
-echo "# the peer was named $peer from the vpair%d template"
-step ip link set left netns demo-a
-step ip link set "$peer" netns demo-b name right
+step ip -n demo-a link add name left type vpair peer name right netns demo-b
 step ip -n demo-a addr add 192.0.2.1/24 dev left
 step ip -n demo-b addr add 192.0.2.2/24 dev right
 step ip -n demo-a link set left up
@@ -30,6 +30,9 @@ step ip -n demo-b link set right up
 step ip -n demo-a -d link show left
 step ip netns exec demo-a ping -c 3 -W 2 192.0.2.2
 step ip -n demo-b -s link show right
+step "$vpairctl" show
+step ip netns exec demo-a "$vpairctl" add l3a peer l3b mode l3
+step ip netns exec demo-a "$vpairctl" --json show l3a
 
 echo
 echo "== the char device"
@@ -68,6 +71,15 @@ print(f"# AF_PACKET on {name} received {len(data)} bytes, payload {data[14:34]!r
 os.close(fd)
 print(f"# fd closed: {name} is gone: {not os.path.exists('/sys/class/net/' + name)}")
 PY
+
+
+echo "# vpairctl pump answers pings through a tap it creates"
+"$vpairctl" pump vtapdemo echo 3 --timeout 20 &
+pump=$!
+for _ in $(seq 50); do [ -d /sys/class/net/vtapdemo ] && break; sleep 0.2; done
+step ip addr add 198.51.100.1/24 dev vtapdemo
+step ping -c 3 -W 2 198.51.100.2
+wait "$pump"
 
 echo
 step ip -n demo-a link del left

@@ -22,6 +22,10 @@ rm -rf "$dir/src/driver/compat/generated"
 	exit 1
 }
 
+echo "== building vpairctl and the iproute2 plugin"
+make -s -C "$top/tools/vpairctl"
+make -s -C "$top/tools/iproute2"
+
 echo "== booting Linux $kver in a VM (kernel log: $dir/console.log)"
 "$top/tools/vm/run.sh" --log "$dir/console.log" "$kver" -- \
 	"$top/tools/demo-guest.sh" "$dir/src/vpair.ko"

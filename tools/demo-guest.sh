@@ -30,7 +30,7 @@ step ip -n demo-b link set right up
 step ip -n demo-a -d link show left
 step ip netns exec demo-a ping -c 3 -W 2 192.0.2.2
 step ip -n demo-b -s link show right
-step "$vpairctl" show
+step "$vpairctl" -n demo-a show
 step ip netns exec demo-a "$vpairctl" add l3a peer l3b mode l3
 step ip netns exec demo-a "$vpairctl" --json show l3a
 

@@ -52,6 +52,8 @@ if [ "${DEV##*/}" = tun ]; then
 	KIND=tun
 else
 	KIND=vtun
+	# link_vtun.so lets ip print vtun's details the way it prints tun's
+	export IP_LIB_DIR=${VPAIR_IP_LIB_DIR:-$(cd "$(dirname "$0")/../tools/iproute2" && pwd)}
 fi
 
 ktap_header
@@ -210,9 +212,9 @@ check_tuntap()
 	link_details "$NS1" "$dev"
 	check_err $? "$dev does not exist"
 	check_kind "$dev"
-	if [ "$KIND" = tun ]; then
-		# iproute2 prints tun's own attributes; for vtun it would
-		# need a plugin, so sysfs (below) is the reference there.
+	if [ "$KIND" = tun ] || [ -f "${IP_LIB_DIR:-}/link_vtun.so" ]; then
+		# iproute2 prints tun's own attributes, and vtun's through
+		# tools/iproute2/link_vtun.so
 		for w in "$@"; do
 			[[ "$LINK_DETAILS" == *" $w "* ]]
 			check_err $? "ip -d link show $dev lacks '$w'"

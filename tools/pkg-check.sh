@@ -48,7 +48,9 @@ want="lib/modules/$rel/updates/vpair.ko usr/include/linux/vpair.h usr/sbin/vpair
 for f in $want; do
 	[ -f "$dest/$f" ] || { echo "# missing $f"; rc=1; }
 done
-find "$dest" -name link_vpair.so | grep -q . || { echo "# missing link_vpair.so"; rc=1; }
+for so in link_vpair.so link_vtun.so; do
+	find "$dest" -name "$so" | grep -q . || { echo "# missing $so"; rc=1; }
+done
 [ $rc -eq 0 ] || sed 's/^/# /' "$tmp/install.log" | tail -5
 verdict $rc "make install DESTDIR=... PREFIX=/usr installs module, header, vpairctl, plugin, man pages"
 ctl=$("$dest/usr/sbin/vpairctl" -V 2>&1)

@@ -61,5 +61,9 @@ int print_color_string(enum output_type t, enum color_attr color,
 		       const char *key, const char *fmt, const char *value);
 int print_color_uint(enum output_type t, enum color_attr color,
 		     const char *key, const char *fmt, unsigned int value);
+int print_color_bool(enum output_type t, enum color_attr color,
+		     const char *key, const char *fmt, _Bool value);
+int print_color_on_off(enum output_type t, enum color_attr color,
+		       const char *key, const char *fmt, _Bool value);
 
 #endif /* IPROUTE2_ABI_H */

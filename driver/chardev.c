@@ -6,6 +6,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/fs.h>
+#include <linux/if_vlan.h>
 #include <linux/if_tun.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -22,30 +23,11 @@
 /* A misc minor of our own lets opening /dev/net/vpair load the module. */
 #define VPAIR_MINOR		246
 
-/* Flags a file may set on its interface (TUNSETIFF). */
-#define VPAIR_TUN_USER_FLAGS	(IFF_NO_PI | IFF_ONE_QUEUE)
-#define VPAIR_TUN_GETFEATURES	(IFF_TUN | IFF_TAP | IFF_NO_CARRIER | \
-				 VPAIR_TUN_USER_FLAGS)
-#define VPAIR_TUN_IFF_FLAGS	(VPAIR_TUN_USER_FLAGS | IFF_TUN | IFF_TAP | \
-				 IFF_PERSIST)
 #define VPAIR_SKB_PAD		(NET_SKB_PAD + NET_IP_ALIGN)
 
 static void vpair_chr_free_skb(void *ptr)
 {
 	kfree_skb(ptr);
-}
-
-/* Snapshot of the attached interface's flags; false when unattached. */
-static bool vpair_tfile_flags(struct vpair_tfile *tfile, unsigned int *flags)
-{
-	struct vpair_tdev *tdev;
-
-	rcu_read_lock();
-	tdev = rcu_dereference(tfile->tdev);
-	if (tdev)
-		*flags = READ_ONCE(tdev->flags);
-	rcu_read_unlock();
-	return tdev;
 }
 
 static int vpair_chr_open(struct inode *inode, struct file *file)
@@ -60,6 +42,8 @@ static int vpair_chr_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	}
 	init_waitqueue_head(&tfile->wq);
+	INIT_LIST_HEAD(&tfile->next);
+	tfile->sndbuf = INT_MAX;
 	tfile->net = get_net(current->nsproxy->net_ns);
 	file->private_data = tfile;
 	return stream_open(inode, file);
@@ -70,7 +54,8 @@ static int vpair_chr_release(struct inode *inode, struct file *file)
 	struct vpair_tfile *tfile = file->private_data;
 
 	rtnl_lock();
-	vpair_tundev_detach(tfile);
+	vpair_tundev_detach(tfile, true);
+	vpair_tfile_detach_filter(tfile);
 	rtnl_unlock();
 
 	ptr_ring_cleanup(&tfile->ring, vpair_chr_free_skb);
@@ -115,14 +100,42 @@ static struct sk_buff *vpair_chr_recv(struct vpair_tfile *tfile, bool noblock,
 	return skb;
 }
 
-/* Like tun: a short buffer truncates, and the full length is returned. */
-static ssize_t vpair_chr_put(struct sk_buff *skb, unsigned int flags,
+/* The frame, with a VLAN-accelerated tag put back in after the MACs. */
+static void vpair_chr_put_frame(struct sk_buff *skb, int vlan_hlen,
+				struct iov_iter *to)
+{
+	struct { __be16 proto; __be16 tci; } tag;
+	int off = 0;
+
+	if (vlan_hlen) {
+		off = offsetof(struct vlan_ethhdr, h_vlan_proto);
+		tag.proto = skb->vlan_proto;
+		tag.tci = htons(skb_vlan_tag_get(skb));
+		if (skb_copy_datagram_iter(skb, 0, to, off) ||
+		    !iov_iter_count(to))
+			return;
+		if (copy_to_iter(&tag, sizeof(tag), to) != sizeof(tag) ||
+		    !iov_iter_count(to))
+			return;
+	}
+	/* Like tun: a short buffer truncates the packet. */
+	skb_copy_datagram_iter(skb, off, to,
+			       min_t(size_t, skb->len - off,
+				     iov_iter_count(to)));
+}
+
+static ssize_t vpair_chr_put(struct sk_buff *skb,
+			     const struct vpair_tconf *conf,
 			     struct iov_iter *to)
 {
+	int vlan_hlen = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
 	struct tun_pi pi = { 0, skb->protocol };
-	ssize_t total = skb->len;
+	ssize_t total = skb->len + vlan_hlen;
+	int err;
 
-	if (!(flags & IFF_NO_PI)) {
+	if (conf->flags & IFF_VNET_HDR)
+		total += conf->vnet_hdr_sz;
+	if (!(conf->flags & IFF_NO_PI)) {
 		if (iov_iter_count(to) < sizeof(pi))
 			return -EINVAL;
 		total += sizeof(pi);
@@ -131,9 +144,12 @@ static ssize_t vpair_chr_put(struct sk_buff *skb, unsigned int flags,
 		if (copy_to_iter(&pi, sizeof(pi), to) != sizeof(pi))
 			return -EFAULT;
 	}
-
-	if (skb_copy_datagram_iter(skb, 0, to, skb->len))
-		return -EFAULT;
+	if (conf->flags & IFF_VNET_HDR) {
+		err = vpair_vnet_put(conf, skb, vlan_hlen, to);
+		if (err)
+			return err;
+	}
+	vpair_chr_put_frame(skb, vlan_hlen, to);
 	return total;
 }
 
@@ -141,15 +157,16 @@ static ssize_t vpair_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *file = iocb->ki_filp;
 	struct vpair_tfile *tfile = file->private_data;
+	size_t len = iov_iter_count(to);
+	struct vpair_tconf conf;
 	struct sk_buff *skb;
-	unsigned int flags;
 	bool noblock;
 	ssize_t ret;
 	int err = 0;
 
-	if (!vpair_tfile_flags(tfile, &flags))
+	if (!vpair_tconf_get(tfile, &conf))
 		return -EBADFD;
-	if (!iov_iter_count(to))
+	if (!len)
 		return 0;
 
 	noblock = (file->f_flags & O_NONBLOCK) || (iocb->ki_flags & IOCB_NOWAIT);
@@ -157,12 +174,14 @@ static ssize_t vpair_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	if (!skb)
 		return err;
 
-	ret = vpair_chr_put(skb, flags, to);
-	if (ret < 0)
+	ret = vpair_chr_put(skb, &conf, to);
+	if (ret < 0) {
 		kfree_skb(skb);
-	else
-		consume_skb(skb);
-	return ret;
+		return ret;
+	}
+	consume_skb(skb);
+	/* a truncated packet reads as what was copied, like tun */
+	return min_t(ssize_t, ret, len);
 }
 
 static struct sk_buff *vpair_chr_alloc_skb(size_t len, int *err)
@@ -185,7 +204,9 @@ static struct sk_buff *vpair_chr_alloc_skb(size_t len, int *err)
 /* For IFF_TUN without a tun_pi, the IP version nibble names the protocol. */
 static int vpair_chr_l3_proto(struct sk_buff *skb, __be16 *proto)
 {
-	switch (skb->len ? skb->data[0] >> 4 : 0) {
+	if (!pskb_may_pull(skb, 1))
+		return -EINVAL;
+	switch (skb->data[0] >> 4) {
 	case 4:
 		*proto = htons(ETH_P_IP);
 		return 0;
@@ -197,45 +218,110 @@ static int vpair_chr_l3_proto(struct sk_buff *skb, __be16 *proto)
 	}
 }
 
+/* Set the skb's link layer up as if it had arrived on @dev. */
+static int vpair_chr_set_proto(struct vpair_tdev *tdev,
+			       const struct vpair_tconf *conf,
+			       struct sk_buff *skb, __be16 proto)
+{
+	struct net_device *dev = tdev->dev;
+	int err;
+
+	if (conf->flags & IFF_TAP) {
+		skb->protocol = eth_type_trans(skb, dev);
+		return 0;
+	}
+	if (conf->flags & IFF_NO_PI) {
+		err = vpair_chr_l3_proto(skb, &proto);
+		if (err)
+			return err;
+	}
+	skb_reset_mac_header(skb);
+	skb->protocol = proto;
+	skb->dev = dev;
+	return 0;
+}
+
 /* Hand a written packet to the interface's stack, as if it had arrived. */
-static int vpair_chr_inject(struct vpair_tfile *tfile, struct sk_buff *skb,
-			    __be16 proto)
+static int vpair_chr_inject(struct vpair_tfile *tfile,
+			    const struct vpair_tconf *conf,
+			    const struct virtio_net_hdr *hdr,
+			    struct sk_buff *skb, __be16 proto)
 {
 	struct vpair_tdev *tdev;
 	struct net_device *dev;
-	int err = 0;
+	u32 hash = 0;
+	int err;
 
 	rcu_read_lock();
 	tdev = rcu_dereference(tfile->tdev);
 	if (!tdev) {
 		err = -EBADFD;
-		goto drop;
+		goto free;
 	}
 	dev = tdev->dev;
+	/* the flow dissector may need a namespace: tun's skbs have a socket */
+	skb->dev = dev;
+	err = vpair_vnet_apply(tdev, conf, skb, hdr);
+	if (err)
+		goto free;
+	err = vpair_chr_set_proto(tdev, conf, skb, proto);
+	if (err)
+		goto drop;
+
+	skb_reset_network_header(skb);
+	skb_probe_transport_header(skb);
+	skb_record_rx_queue(skb, tfile->queue_index);
+
+	/* the flow's replies are to come back to this queue */
+	if (READ_ONCE(tdev->numqueues) > 1 && !READ_ONCE(tfile->detached) &&
+	    !rcu_access_pointer(tdev->steering_prog))
+		hash = __skb_get_hash_symmetric(skb);
+
 	if (!(dev->flags & IFF_UP)) {
 		err = -EIO;
 		goto drop;
 	}
 
-	if (tdev->flags & IFF_TAP) {
-		skb->protocol = eth_type_trans(skb, dev);
-	} else {
-		skb_reset_mac_header(skb);
-		skb->protocol = proto;
-		skb->dev = dev;
-	}
-	skb_reset_network_header(skb);
-	skb_probe_transport_header(skb);
-
 	dev_sw_netstats_rx_add(dev, skb->len);
 	netif_rx(skb);
+	if (hash)
+		vpair_tflow_update(tdev, hash, tfile->queue_index);
 	rcu_read_unlock();
 	return 0;
 
 drop:
+	dev_core_stats_rx_dropped_inc(dev);
+free:
 	rcu_read_unlock();
 	kfree_skb(skb);
 	return err;
+}
+
+/* Takes the tun_pi and virtio_net_hdr off the front of a write. */
+static int vpair_chr_get_headers(const struct vpair_tconf *conf,
+				 struct iov_iter *from, size_t *len,
+				 struct tun_pi *pi, struct virtio_net_hdr *hdr)
+{
+	int err;
+
+	if (!(conf->flags & IFF_NO_PI)) {
+		if (*len < sizeof(*pi))
+			return -EINVAL;
+		*len -= sizeof(*pi);
+		if (!copy_from_iter_full(pi, sizeof(*pi), from))
+			return -EFAULT;
+	}
+	if (conf->flags & IFF_VNET_HDR) {
+		err = vpair_vnet_get(conf, from, len, hdr);
+		if (err)
+			return err;
+	}
+	if ((conf->flags & IFF_TAP) &&
+	    (*len < ETH_HLEN ||
+	     (hdr->hdr_len &&
+	      __virtio16_to_cpu(conf->vnet_le, hdr->hdr_len) < ETH_HLEN)))
+		return -EINVAL;
+	return 0;
 }
 
 static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
@@ -243,23 +329,17 @@ static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	struct vpair_tfile *tfile = iocb->ki_filp->private_data;
 	struct tun_pi pi = { 0, htons(ETH_P_IP) };
 	size_t total = iov_iter_count(from);
+	struct virtio_net_hdr hdr = { 0 };
+	struct vpair_tconf conf;
 	size_t len = total;
 	struct sk_buff *skb;
-	unsigned int flags;
 	int err;
 
-	if (!vpair_tfile_flags(tfile, &flags))
+	if (!vpair_tconf_get(tfile, &conf))
 		return -EBADFD;
-
-	if (!(flags & IFF_NO_PI)) {
-		if (len < sizeof(pi))
-			return -EINVAL;
-		len -= sizeof(pi);
-		if (!copy_from_iter_full(&pi, sizeof(pi), from))
-			return -EFAULT;
-	}
-	if ((flags & IFF_TAP) && len < ETH_HLEN)
-		return -EINVAL;
+	err = vpair_chr_get_headers(&conf, from, &len, &pi, &hdr);
+	if (err)
+		return err;
 
 	skb = vpair_chr_alloc_skb(len, &err);
 	if (!skb)
@@ -269,22 +349,15 @@ static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EFAULT;
 	}
 
-	if ((flags & IFF_TUN) && (flags & IFF_NO_PI)) {
-		err = vpair_chr_l3_proto(skb, &pi.proto);
-		if (err) {
-			kfree_skb(skb);
-			return err;
-		}
-	}
-
-	err = vpair_chr_inject(tfile, skb, pi.proto);
+	err = vpair_chr_inject(tfile, &conf, &hdr, skb, pi.proto);
 	return err ? err : total;
 }
 
 static __poll_t vpair_chr_poll(struct file *file, poll_table *wait)
 {
 	struct vpair_tfile *tfile = file->private_data;
-	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
+	struct vpair_tdev *tdev;
+	__poll_t mask = 0;
 
 	if (!rcu_access_pointer(tfile->tdev))
 		return EPOLLERR;
@@ -292,212 +365,16 @@ static __poll_t vpair_chr_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &tfile->wq, wait);
 	if (!ptr_ring_empty(&tfile->ring))
 		mask |= EPOLLIN | EPOLLRDNORM;
+
+	/* Like tun: writable while the interface is up. */
+	rcu_read_lock();
+	tdev = rcu_dereference(tfile->tdev);
+	if (!tdev || tdev->dev->reg_state != NETREG_REGISTERED)
+		mask = EPOLLERR;
+	else if (tdev->dev->flags & IFF_UP)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	rcu_read_unlock();
 	return mask;
-}
-
-/* tun's rule: the owner, a member of the group, or CAP_NET_ADMIN. */
-static bool vpair_may_attach(struct vpair_tdev *tdev)
-{
-	const struct cred *cred = current_cred();
-	struct net *net = dev_net(tdev->dev);
-
-	if ((!uid_valid(tdev->owner) || uid_eq(cred->euid, tdev->owner)) &&
-	    (!gid_valid(tdev->group) || in_egroup_p(tdev->group)))
-		return true;
-	return ns_capable(net->user_ns, CAP_NET_ADMIN);
-}
-
-static int vpair_chr_attach_existing(struct vpair_tfile *tfile,
-				     struct net_device *dev, unsigned int flags)
-{
-	struct vpair_tdev *tdev;
-	int err;
-
-	if (flags & IFF_TUN_EXCL)
-		return -EBUSY;
-	if (!vpair_is_tundev(dev))
-		return -EINVAL;
-
-	tdev = netdev_priv(dev);
-	if (((flags & IFF_TUN) && !(tdev->flags & IFF_TUN)) ||
-	    (!(flags & IFF_TUN) && (flags & IFF_TAP) &&
-	     !(tdev->flags & IFF_TAP)) ||
-	    !(flags & (IFF_TUN | IFF_TAP)))
-		return -EINVAL;
-	if (!vpair_may_attach(tdev))
-		return -EPERM;
-	if (tdev->numqueues)
-		return -EBUSY;
-
-	err = vpair_tundev_attach(tdev, tfile);
-	if (err)
-		return err;
-
-	tdev->flags = (tdev->flags & ~VPAIR_TUN_USER_FLAGS) |
-		      (flags & VPAIR_TUN_USER_FLAGS);
-	netdev_state_change(dev);
-	return 0;
-}
-
-static int vpair_chr_create(struct vpair_tfile *tfile, const char *ifname,
-			    unsigned int flags)
-{
-	struct net *net = tfile->net;
-	struct net_device *dev;
-	const char *name;
-	unsigned int type;
-	int err;
-
-	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
-		return -EPERM;
-
-	if (flags & IFF_TUN) {
-		type = IFF_TUN;
-		name = VPAIR_TUN_TEMPLATE;
-	} else if (flags & IFF_TAP) {
-		type = IFF_TAP;
-		name = VPAIR_TAP_TEMPLATE;
-	} else {
-		return -EINVAL;
-	}
-	if (*ifname)
-		name = ifname;
-
-	dev = vpair_tundev_alloc(net, name,
-				 type | (flags & VPAIR_TUN_USER_FLAGS));
-	if (!dev)
-		return -ENOMEM;
-
-	err = register_netdevice(dev);
-	if (err < 0) {
-		free_netdev(dev);
-		return err;
-	}
-
-	err = vpair_tundev_attach(netdev_priv(dev), tfile);
-	if (err < 0) {
-		unregister_netdevice(dev);
-		return err;
-	}
-	return 0;
-}
-
-static int vpair_chr_set_iff(struct vpair_tfile *tfile, struct ifreq *ifr)
-{
-	unsigned int flags = (u16)ifr->ifr_flags;
-	struct vpair_tdev *tdev;
-	struct net_device *dev;
-	int err;
-
-	if (flags & ~(VPAIR_TUN_USER_FLAGS | IFF_TUN | IFF_TAP |
-		      IFF_TUN_EXCL | IFF_NO_CARRIER))
-		return -EINVAL;
-
-	dev = __dev_get_by_name(tfile->net, ifr->ifr_name);
-	if (dev)
-		err = vpair_chr_attach_existing(tfile, dev, flags);
-	else
-		err = vpair_chr_create(tfile, ifr->ifr_name, flags);
-	if (err)
-		return err;
-
-	tdev = rtnl_dereference(tfile->tdev);
-	if (flags & IFF_NO_CARRIER)
-		netif_carrier_off(tdev->dev);
-	else
-		netif_carrier_on(tdev->dev);
-	strscpy(ifr->ifr_name, tdev->dev->name, IFNAMSIZ);
-	return 0;
-}
-
-static void vpair_chr_get_iff(struct vpair_tdev *tdev, struct ifreq *ifr)
-{
-	strscpy(ifr->ifr_name, tdev->dev->name, IFNAMSIZ);
-	ifr->ifr_flags = tdev->flags & VPAIR_TUN_IFF_FLAGS;
-}
-
-static int vpair_chr_set_persist(struct vpair_tdev *tdev, unsigned long on)
-{
-	/* Like tun, a persistent interface pins the module. */
-	if (on && !(tdev->flags & IFF_PERSIST)) {
-		tdev->flags |= IFF_PERSIST;
-		__module_get(THIS_MODULE);
-	} else if (!on && (tdev->flags & IFF_PERSIST)) {
-		tdev->flags &= ~IFF_PERSIST;
-		module_put(THIS_MODULE);
-	} else {
-		return 0;
-	}
-	netdev_state_change(tdev->dev);
-	return 0;
-}
-
-static long vpair_chr_attached_ioctl(struct vpair_tdev *tdev,
-				     unsigned int cmd, unsigned long arg,
-				     struct ifreq *ifr)
-{
-	void __user *argp = (void __user *)arg;
-	kuid_t owner;
-	kgid_t group;
-
-	switch (cmd) {
-	case TUNGETIFF:
-		vpair_chr_get_iff(tdev, ifr);
-		return copy_to_user(argp, ifr, sizeof(*ifr)) ? -EFAULT : 0;
-	case TUNSETPERSIST:
-		return vpair_chr_set_persist(tdev, arg);
-	case TUNSETOWNER:
-		owner = make_kuid(current_user_ns(), arg);
-		if (!uid_valid(owner))
-			return -EINVAL;
-		tdev->owner = owner;
-		return 0;
-	case TUNSETGROUP:
-		group = make_kgid(current_user_ns(), arg);
-		if (!gid_valid(group))
-			return -EINVAL;
-		tdev->group = group;
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
-static long vpair_chr_ioctl(struct file *file, unsigned int cmd,
-			    unsigned long arg)
-{
-	struct vpair_tfile *tfile = file->private_data;
-	void __user *argp = (void __user *)arg;
-	struct vpair_tdev *tdev;
-	struct ifreq ifr;
-	long ret;
-
-	if (cmd == TUNGETFEATURES)
-		return put_user(VPAIR_TUN_GETFEATURES, (unsigned int __user *)argp);
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (cmd == TUNSETIFF && copy_from_user(&ifr, argp, sizeof(ifr)))
-		return -EFAULT;
-
-	rtnl_lock();
-	tdev = rtnl_dereference(tfile->tdev);
-	if (cmd == TUNSETIFF) {
-		ret = -EEXIST;
-		if (tdev)
-			goto unlock;
-		ifr.ifr_name[IFNAMSIZ - 1] = '\0';
-		ret = vpair_chr_set_iff(tfile, &ifr);
-		if (!ret && copy_to_user(argp, &ifr, sizeof(ifr)))
-			ret = -EFAULT;
-		goto unlock;
-	}
-
-	ret = -EBADFD;
-	if (tdev)
-		ret = vpair_chr_attached_ioctl(tdev, cmd, arg, &ifr);
-unlock:
-	rtnl_unlock();
-	return ret;
 }
 
 static int vpair_chr_fasync(int fd, struct file *file, int on)
@@ -529,6 +406,9 @@ static const struct file_operations vpair_chr_fops = {
 	.write_iter	= vpair_chr_write_iter,
 	.poll		= vpair_chr_poll,
 	.unlocked_ioctl	= vpair_chr_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl	= vpair_chr_compat_ioctl,
+#endif
 	.fasync		= vpair_chr_fasync,
 	.show_fdinfo	= vpair_chr_show_fdinfo,
 };

@@ -4,24 +4,65 @@
  * (rtnl kind "vtun"): setup as TUN (L3) or TAP (Ethernet), transmit into
  * the attached files' rings, and attaching/detaching those files.
  */
+#include <linux/bpf.h>
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/security.h>
+#include <net/ip_tunnels.h>
 #include <net/rtnetlink.h>
 
 #include "vpair.h"
 
 #define VPAIR_TUN_TXQLEN	500
-#define VPAIR_TUN_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | \
-				 NETIF_F_HW_VLAN_CTAG_TX | \
+#define VPAIR_TUN_MAX_MTU	65535
+/* What TUNSETOFFLOAD switches; the rest is always on. */
+#define VPAIR_TUN_USER_FEATURES	(NETIF_F_HW_CSUM | NETIF_F_TSO_ECN | \
+				 NETIF_F_TSO | NETIF_F_TSO6 | \
+				 NETIF_F_GSO_UDP_L4)
+#define VPAIR_TUN_VLAN_TX	(NETIF_F_HW_VLAN_CTAG_TX | \
 				 NETIF_F_HW_VLAN_STAG_TX)
+#define VPAIR_TUN_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | \
+				 VPAIR_TUN_USER_FEATURES | VPAIR_TUN_VLAN_TX)
 
 static struct rtnl_link_ops vpair_tun_link_ops;
 
 static void vpair_tun_free_skb(void *ptr)
 {
 	kfree_skb(ptr);
+}
+
+static void vpair_tun_purge(struct vpair_tfile *tfile)
+{
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume(&tfile->ring)))
+		kfree_skb(skb);
+}
+
+static u16 vpair_tundev_select_queue(struct net_device *dev,
+				     struct sk_buff *skb,
+				     struct net_device *sb_dev)
+{
+	struct vpair_tdev *tdev = netdev_priv(dev);
+	unsigned int numqueues;
+	struct bpf_prog *prog;
+	u16 ret;
+
+	rcu_read_lock();
+	prog = rcu_dereference(tdev->steering_prog);
+	if (prog) {
+		/* TUNSETSTEERINGEBPF: the program picks the queue */
+		numqueues = READ_ONCE(tdev->numqueues);
+		ret = numqueues ? bpf_prog_run_clear_cb(prog, skb) % numqueues
+				: 0;
+	} else {
+		ret = vpair_tflow_select(tdev, skb);
+	}
+	rcu_read_unlock();
+	return ret;
 }
 
 static struct vpair_tfile *vpair_tundev_pick(struct vpair_tdev *tdev,
@@ -37,16 +78,27 @@ static struct vpair_tfile *vpair_tundev_pick(struct vpair_tdev *tdev,
 	return rcu_dereference(tdev->tfiles[txq]);
 }
 
+/* TUNSETTXFILTER and TUNATTACHFILTER (TAP only), then TUNSETFILTEREBPF. */
+static bool vpair_tundev_filter(struct vpair_tdev *tdev,
+				struct vpair_tfile *tfile, struct sk_buff *skb)
+{
+	if ((tdev->flags & IFF_TAP) &&
+	    (!vpair_txfilter_pass(&tdev->txflt, skb) ||
+	     !vpair_tfile_run_filter(tfile, skb)))
+		return false;
+	return vpair_tdev_run_ebpf_filter(tdev, skb);
+}
+
 static netdev_tx_t vpair_tundev_xmit(struct sk_buff *skb,
 				     struct net_device *dev)
 {
 	struct vpair_tdev *tdev = netdev_priv(dev);
 	struct vpair_tfile *tfile;
-	unsigned int len = skb->len;
+	unsigned int len;
 
 	rcu_read_lock();
 	tfile = vpair_tundev_pick(tdev, skb);
-	if (!tfile)
+	if (!tfile || !vpair_tundev_filter(tdev, tfile, skb))
 		goto drop;
 	/* The skb may sit in the ring for long: let go of its sender. */
 	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC)))
@@ -55,6 +107,7 @@ static netdev_tx_t vpair_tundev_xmit(struct sk_buff *skb,
 	skb_orphan(skb);
 	nf_reset_ct(skb);
 
+	len = skb->len;
 	if (ptr_ring_produce(&tfile->ring, skb))
 		goto drop;
 
@@ -87,16 +140,81 @@ static int vpair_tundev_stop(struct net_device *dev)
 static void vpair_tundev_get_stats64(struct net_device *dev,
 				     struct rtnl_link_stats64 *tot)
 {
+	struct vpair_tdev *tdev = netdev_priv(dev);
+
 	dev_fetch_sw_netstats(tot, dev->tstats);
+	tot->rx_frame_errors += atomic_long_read(&tdev->rx_frame_errors);
+}
+
+/* An offload is only on when the reader declared it (TUNSETOFFLOAD). */
+static netdev_features_t vpair_tundev_fix_features(struct net_device *dev,
+						   netdev_features_t features)
+{
+	struct vpair_tdev *tdev = netdev_priv(dev);
+
+	return (features & tdev->set_features) |
+	       (features & ~VPAIR_TUN_USER_FEATURES);
+}
+
+void vpair_tundev_set_features(struct vpair_tdev *tdev,
+			       netdev_features_t features)
+{
+	struct net_device *dev = tdev->dev;
+
+	tdev->set_features = features;
+	dev->wanted_features &= ~VPAIR_TUN_USER_FEATURES;
+	dev->wanted_features |= features;
+	netdev_update_features(dev);
+}
+
+/* Carrier on needs a reader. */
+int vpair_tundev_change_carrier(struct net_device *dev, bool on)
+{
+	struct vpair_tdev *tdev = netdev_priv(dev);
+
+	if (!on) {
+		netif_carrier_off(dev);
+		return 0;
+	}
+	if (!tdev->numqueues)
+		return -EPERM;
+	netif_carrier_on(dev);
+	return 0;
+}
+
+static int vpair_tundev_ndo_carrier(struct net_device *dev, bool on)
+{
+	return vpair_tundev_change_carrier(dev, on);
 }
 
 static int vpair_tundev_init_dev(struct net_device *dev)
 {
-	return compat_alloc_tstats(dev);
+	struct vpair_tdev *tdev = netdev_priv(dev);
+	int err;
+
+	err = security_tun_dev_alloc_security(&tdev->security);
+	if (err < 0)
+		return err;
+	err = compat_alloc_tstats(dev);
+	if (err) {
+		security_tun_dev_free_security(tdev->security);
+		return err;
+	}
+	vpair_tflow_init(tdev);
+	return 0;
 }
 
-static void vpair_tundev_detach_one(struct vpair_tdev *tdev,
-				    struct vpair_tfile *tfile)
+static void vpair_tundev_set_real_queues(struct vpair_tdev *tdev)
+{
+	if (!tdev->numqueues)
+		return;
+	netif_set_real_num_tx_queues(tdev->dev, tdev->numqueues);
+	netif_set_real_num_rx_queues(tdev->dev, tdev->numqueues);
+}
+
+/* Take @tfile out of the active array, moving the last queue into its slot. */
+static void vpair_tundev_remove(struct vpair_tdev *tdev,
+				struct vpair_tfile *tfile)
 {
 	u16 idx = tfile->queue_index;
 	unsigned int last = tdev->numqueues - 1;
@@ -107,23 +225,51 @@ static void vpair_tundev_detach_one(struct vpair_tdev *tdev,
 	moved->queue_index = idx;
 	RCU_INIT_POINTER(tdev->tfiles[last], NULL);
 	WRITE_ONCE(tdev->numqueues, last);
+}
+
+static void vpair_tfile_kill(struct vpair_tfile *tfile)
+{
 	RCU_INIT_POINTER(tfile->tdev, NULL);
+	WRITE_ONCE(tfile->dead, true);
+	kill_fasync(&tfile->fasync, SIGIO, POLL_HUP);
+	wake_up_interruptible_poll(&tfile->wq, EPOLLERR | EPOLLHUP);
+}
+
+static void vpair_tundev_put_ebpf(struct bpf_prog __rcu **slot)
+{
+	struct bpf_prog *prog = rtnl_dereference(*slot);
+
+	RCU_INIT_POINTER(*slot, NULL);
+	if (prog)
+		bpf_prog_put(prog);
 }
 
 /* The device is going away: cut every file loose and wake its readers. */
 static void vpair_tundev_uninit(struct net_device *dev)
 {
 	struct vpair_tdev *tdev = netdev_priv(dev);
-	struct vpair_tfile *tfile;
+	struct vpair_tfile *tfile, *tmp;
+	LIST_HEAD(gone);
 
 	while (tdev->numqueues) {
 		tfile = rtnl_dereference(tdev->tfiles[0]);
-		vpair_tundev_detach_one(tdev, tfile);
-		WRITE_ONCE(tfile->dead, true);
-		kill_fasync(&tfile->fasync, SIGIO, POLL_HUP);
-		wake_up_interruptible_poll(&tfile->wq, EPOLLERR | EPOLLHUP);
+		vpair_tundev_remove(tdev, tfile);
+		list_add_tail(&tfile->next, &gone);
 	}
+	list_splice_init(&tdev->disabled, &gone);
+	tdev->numdisabled = 0;
+	list_for_each_entry(tfile, &gone, next)
+		vpair_tfile_kill(tfile);
 	synchronize_net();
+
+	list_for_each_entry_safe(tfile, tmp, &gone, next) {
+		list_del_init(&tfile->next);
+		tfile->detached = false;
+		vpair_tun_purge(tfile);
+	}
+	vpair_tflow_uninit(tdev);
+	vpair_tundev_put_ebpf(&tdev->steering_prog);
+	vpair_tundev_put_ebpf(&tdev->filter_prog);
 
 	/* TUNSETPERSIST pinned the module for this interface */
 	if (tdev->flags & IFF_PERSIST)
@@ -132,25 +278,29 @@ static void vpair_tundev_uninit(struct net_device *dev)
 
 static void vpair_tundev_free(struct net_device *dev)
 {
+	struct vpair_tdev *tdev = netdev_priv(dev);
+
+	security_tun_dev_free_security(tdev->security);
 	compat_free_tstats(dev);
 }
 
+#define VPAIR_TUNDEV_COMMON_OPS					\
+	.ndo_init		= vpair_tundev_init_dev,	\
+	.ndo_uninit		= vpair_tundev_uninit,		\
+	.ndo_open		= vpair_tundev_open,		\
+	.ndo_stop		= vpair_tundev_stop,		\
+	.ndo_start_xmit		= vpair_tundev_xmit,		\
+	.ndo_select_queue	= vpair_tundev_select_queue,	\
+	.ndo_fix_features	= vpair_tundev_fix_features,	\
+	.ndo_change_carrier	= vpair_tundev_ndo_carrier,	\
+	.ndo_get_stats64	= vpair_tundev_get_stats64
+
 static const struct net_device_ops vpair_tundev_ops = {
-	.ndo_init		= vpair_tundev_init_dev,
-	.ndo_uninit		= vpair_tundev_uninit,
-	.ndo_open		= vpair_tundev_open,
-	.ndo_stop		= vpair_tundev_stop,
-	.ndo_start_xmit		= vpair_tundev_xmit,
-	.ndo_get_stats64	= vpair_tundev_get_stats64,
+	VPAIR_TUNDEV_COMMON_OPS,
 };
 
 static const struct net_device_ops vpair_tapdev_ops = {
-	.ndo_init		= vpair_tundev_init_dev,
-	.ndo_uninit		= vpair_tundev_uninit,
-	.ndo_open		= vpair_tundev_open,
-	.ndo_stop		= vpair_tundev_stop,
-	.ndo_start_xmit		= vpair_tundev_xmit,
-	.ndo_get_stats64	= vpair_tundev_get_stats64,
+	VPAIR_TUNDEV_COMMON_OPS,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= passthru_features_check,
@@ -162,6 +312,23 @@ bool vpair_is_tundev(const struct net_device *dev)
 	       dev->netdev_ops == &vpair_tapdev_ops;
 }
 
+static void vpair_tundev_get_drvinfo(struct net_device *dev,
+				     struct ethtool_drvinfo *info)
+{
+	struct vpair_tdev *tdev = netdev_priv(dev);
+
+	strscpy(info->driver, VPAIR_DRV_NAME, sizeof(info->driver));
+	strscpy(info->version, VPAIR_VERSION, sizeof(info->version));
+	strscpy(info->bus_info, tdev->flags & IFF_TAP ? "tap" : "tun",
+		sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops vpair_tundev_ethtool_ops = {
+	.get_drvinfo	= vpair_tundev_get_drvinfo,
+	.get_link	= ethtool_op_get_link,
+	.get_ts_info	= ethtool_op_get_ts_info,
+};
+
 static void vpair_tundev_setup(struct net_device *dev)
 {
 	struct vpair_tdev *tdev = netdev_priv(dev);
@@ -169,11 +336,15 @@ static void vpair_tundev_setup(struct net_device *dev)
 	tdev->dev = dev;
 	tdev->owner = INVALID_UID;
 	tdev->group = INVALID_GID;
+	tdev->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
+	INIT_LIST_HEAD(&tdev->disabled);
 
-	dev->features = VPAIR_TUN_FEATURES;
+	/* before ether_setup(), which gives a TAP 1000, as with tun */
+	dev->tx_queue_len = VPAIR_TUN_TXQLEN;
+	dev->ethtool_ops = &vpair_tundev_ethtool_ops;
 	dev->hw_features = VPAIR_TUN_FEATURES;
-	dev->vlan_features = dev->features & ~(NETIF_F_HW_VLAN_CTAG_TX |
-					       NETIF_F_HW_VLAN_STAG_TX);
+	dev->features = VPAIR_TUN_FEATURES;
+	dev->vlan_features = dev->features & ~VPAIR_TUN_VLAN_TX;
 	compat_set_lltx(dev);
 	compat_set_tstats(dev);
 	dev->needs_free_netdev = true;
@@ -183,7 +354,7 @@ static void vpair_tundev_setup(struct net_device *dev)
 static void vpair_tundev_setup_tun(struct net_device *dev)
 {
 	dev->netdev_ops = &vpair_tundev_ops;
-	dev->header_ops = NULL;
+	dev->header_ops = &ip_tunnel_header_ops;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
 	dev->mtu = ETH_DATA_LEN;
@@ -204,11 +375,13 @@ static void vpair_tundev_setup_tap(struct net_device *dev)
 struct net_device *vpair_tundev_alloc(struct net *net, const char *name,
 				      unsigned int flags)
 {
+	unsigned int queues = flags & IFF_MULTI_QUEUE ? VPAIR_MAX_QUEUES : 1;
 	struct vpair_tdev *tdev;
 	struct net_device *dev;
 
 	dev = alloc_netdev_mqs(sizeof(struct vpair_tdev), name,
-			       NET_NAME_UNKNOWN, vpair_tundev_setup, 1, 1);
+			       NET_NAME_UNKNOWN, vpair_tundev_setup,
+			       queues, queues);
 	if (!dev)
 		return NULL;
 
@@ -217,10 +390,10 @@ struct net_device *vpair_tundev_alloc(struct net *net, const char *name,
 	else
 		vpair_tundev_setup_tun(dev);
 
-	dev->tx_queue_len = VPAIR_TUN_TXQLEN;
 	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = ETH_MAX_MTU;
+	dev->max_mtu = VPAIR_TUN_MAX_MTU - dev->hard_header_len;
 	dev->rtnl_link_ops = &vpair_tun_link_ops;
+	dev->sysfs_groups[0] = &vpair_tun_attr_group;
 	dev_net_set(dev, net);
 
 	tdev = netdev_priv(dev);
@@ -228,30 +401,83 @@ struct net_device *vpair_tundev_alloc(struct net *net, const char *name,
 	return dev;
 }
 
-int vpair_tundev_attach(struct vpair_tdev *tdev, struct vpair_tfile *tfile)
+static int vpair_tundev_attach_check(struct vpair_tdev *tdev,
+				     struct vpair_tfile *tfile)
+{
+	if (rtnl_dereference(tfile->tdev) && !tfile->detached)
+		return -EINVAL;
+	if (!(tdev->flags & IFF_MULTI_QUEUE) && tdev->numqueues == 1)
+		return -EBUSY;
+	if (!tfile->detached &&
+	    tdev->numqueues + tdev->numdisabled >= tdev->dev->num_tx_queues)
+		return -E2BIG;
+	return 0;
+}
+
+int vpair_tundev_attach(struct vpair_tdev *tdev, struct vpair_tfile *tfile,
+			bool skip_filter)
 {
 	struct net_device *dev = tdev->dev;
 	int err;
 
 	ASSERT_RTNL();
-	if (tdev->numqueues >= dev->num_tx_queues)
-		return -E2BIG;
-
-	err = ptr_ring_resize(&tfile->ring, dev->tx_queue_len, GFP_KERNEL,
-			      vpair_tun_free_skb);
+	err = vpair_tundev_attach_check(tdev, tfile);
 	if (err)
 		return err;
 
+	/* A persistent device's filter follows it to every new queue. */
+	if (!skip_filter && tdev->filter_attached) {
+		err = vpair_tfile_attach_filter(tfile, &tdev->fprog);
+		if (err)
+			return err;
+	}
+
+	if (tfile->detached) {
+		list_del_init(&tfile->next);
+		tdev->numdisabled--;
+		tfile->detached = false;
+	} else {
+		err = ptr_ring_resize(&tfile->ring, dev->tx_queue_len,
+				      GFP_KERNEL, vpair_tun_free_skb);
+		if (err)
+			return err;
+	}
+
 	tfile->queue_index = tdev->numqueues;
 	WRITE_ONCE(tfile->dead, false);
+	rcu_assign_pointer(tfile->tdev, tdev);
 	rcu_assign_pointer(tdev->tfiles[tdev->numqueues], tfile);
 	WRITE_ONCE(tdev->numqueues, tdev->numqueues + 1);
-	rcu_assign_pointer(tfile->tdev, tdev);
+	vpair_tundev_set_real_queues(tdev);
 	return 0;
 }
 
-/* Called under RTNL when a file lets go; may delete the interface. */
-void vpair_tundev_detach(struct vpair_tfile *tfile)
+static void vpair_tundev_disable(struct vpair_tdev *tdev,
+				 struct vpair_tfile *tfile, bool clean)
+{
+	unsigned int old_last = tdev->numqueues - 1;
+	u16 idx = tfile->queue_index;
+
+	vpair_tundev_remove(tdev, tfile);
+	if (clean) {
+		RCU_INIT_POINTER(tfile->tdev, NULL);
+	} else {
+		tfile->detached = true;
+		list_add_tail(&tfile->next, &tdev->disabled);
+		tdev->numdisabled++;
+	}
+	synchronize_net();
+	vpair_tflow_delete_queue(tdev, idx);
+	vpair_tflow_delete_queue(tdev, old_last);
+	vpair_tun_purge(tfile);
+	vpair_tundev_set_real_queues(tdev);
+}
+
+/*
+ * Called under RTNL. @clean: the file lets go (close), which may delete
+ * the interface; else TUNSETQUEUE's IFF_DETACH_QUEUE.
+ */
+void vpair_tundev_detach(struct vpair_tfile *tfile, bool clean)
 {
 	struct vpair_tdev *tdev = rtnl_dereference(tfile->tdev);
 
@@ -259,12 +485,85 @@ void vpair_tundev_detach(struct vpair_tfile *tfile)
 	if (!tdev)
 		return;
 
-	vpair_tundev_detach_one(tdev, tfile);
-	synchronize_net();
+	if (!tfile->detached) {
+		vpair_tundev_disable(tdev, tfile, clean);
+	} else if (clean) {
+		list_del_init(&tfile->next);
+		tdev->numdisabled--;
+		tfile->detached = false;
+		RCU_INIT_POINTER(tfile->tdev, NULL);
+	}
+	if (!clean)
+		return;
 
-	if (!tdev->numqueues && !(tdev->flags & IFF_PERSIST))
+	vpair_tfile_detach_filter(tfile);
+	if (tdev->numqueues || tdev->numdisabled)
+		return;
+	netif_carrier_off(tdev->dev);
+	if (!(tdev->flags & IFF_PERSIST) &&
+	    tdev->dev->reg_state == NETREG_REGISTERED)
 		unregister_netdevice(tdev->dev);
 }
+
+/* ip link set txqueuelen: every ring follows. */
+static int vpair_tundev_resize(struct vpair_tdev *tdev)
+{
+	unsigned int len = tdev->dev->tx_queue_len;
+	struct vpair_tfile *tfile;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < tdev->numqueues; i++) {
+		tfile = rtnl_dereference(tdev->tfiles[i]);
+		err = ptr_ring_resize(&tfile->ring, len, GFP_KERNEL,
+				      vpair_tun_free_skb);
+		if (err)
+			return err;
+	}
+	list_for_each_entry(tfile, &tdev->disabled, next) {
+		err = ptr_ring_resize(&tfile->ring, len, GFP_KERNEL,
+				      vpair_tun_free_skb);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The interface came up: writers polling for EPOLLOUT may go on. */
+static void vpair_tundev_wake_writers(struct vpair_tdev *tdev)
+{
+	struct vpair_tfile *tfile;
+	unsigned int i;
+
+	for (i = 0; i < tdev->numqueues; i++) {
+		tfile = rtnl_dereference(tdev->tfiles[i]);
+		kill_fasync(&tfile->fasync, SIGIO, POLL_OUT);
+		wake_up_interruptible_poll(&tfile->wq, EPOLLOUT | EPOLLWRNORM);
+	}
+}
+
+static int vpair_tundev_event(struct notifier_block *nb,
+			      unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (dev->rtnl_link_ops != &vpair_tun_link_ops)
+		return NOTIFY_DONE;
+	switch (event) {
+	case NETDEV_CHANGE_TX_QUEUE_LEN:
+		if (vpair_tundev_resize(netdev_priv(dev)))
+			return NOTIFY_BAD;
+		break;
+	case NETDEV_UP:
+		vpair_tundev_wake_writers(netdev_priv(dev));
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vpair_tundev_notifier = {
+	.notifier_call	= vpair_tundev_event,
+};
 
 static int vpair_tun_validate(struct nlattr *tb[], struct nlattr *data[],
 			      struct netlink_ext_ack *extack)
@@ -274,19 +573,64 @@ static int vpair_tun_validate(struct nlattr *tb[], struct nlattr *data[],
 	return -EOPNOTSUPP;
 }
 
+static size_t vpair_tun_get_size(const struct net_device *dev)
+{
+	return 2 * nla_total_size(sizeof(u32)) +	/* OWNER, GROUP */
+	       5 * nla_total_size(sizeof(u8)) +		/* TYPE ... MQ */
+	       2 * nla_total_size(sizeof(u32));		/* NUM_*QUEUES */
+}
+
+/* The IFLA_TUN_* attributes of tun, so `ip -d link` shows them. */
+static int vpair_tun_fill_info(struct sk_buff *skb,
+			       const struct net_device *dev)
+{
+	struct vpair_tdev *tdev = netdev_priv(dev);
+	unsigned int f = tdev->flags;
+
+	if (nla_put_u8(skb, IFLA_TUN_TYPE, f & (IFF_TUN | IFF_TAP)) ||
+	    (uid_valid(tdev->owner) &&
+	     nla_put_u32(skb, IFLA_TUN_OWNER,
+			 from_kuid_munged(current_user_ns(), tdev->owner))) ||
+	    (gid_valid(tdev->group) &&
+	     nla_put_u32(skb, IFLA_TUN_GROUP,
+			 from_kgid_munged(current_user_ns(), tdev->group))) ||
+	    nla_put_u8(skb, IFLA_TUN_PI, !(f & IFF_NO_PI)) ||
+	    nla_put_u8(skb, IFLA_TUN_VNET_HDR, !!(f & IFF_VNET_HDR)) ||
+	    nla_put_u8(skb, IFLA_TUN_PERSIST, !!(f & IFF_PERSIST)) ||
+	    nla_put_u8(skb, IFLA_TUN_MULTI_QUEUE, !!(f & IFF_MULTI_QUEUE)))
+		return -EMSGSIZE;
+	if ((f & IFF_MULTI_QUEUE) &&
+	    (nla_put_u32(skb, IFLA_TUN_NUM_QUEUES, tdev->numqueues) ||
+	     nla_put_u32(skb, IFLA_TUN_NUM_DISABLED_QUEUES,
+			 tdev->numdisabled)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static struct rtnl_link_ops vpair_tun_link_ops = {
 	.kind		= VPAIR_TUN_KIND,
 	.priv_size	= sizeof(struct vpair_tdev),
 	.setup		= vpair_tundev_setup,
 	.validate	= vpair_tun_validate,
+	.get_size	= vpair_tun_get_size,
+	.fill_info	= vpair_tun_fill_info,
 };
 
 int vpair_tundev_init(void)
 {
-	return rtnl_link_register(&vpair_tun_link_ops);
+	int err;
+
+	err = rtnl_link_register(&vpair_tun_link_ops);
+	if (err)
+		return err;
+	err = register_netdevice_notifier(&vpair_tundev_notifier);
+	if (err)
+		rtnl_link_unregister(&vpair_tun_link_ops);
+	return err;
 }
 
 void vpair_tundev_exit(void)
 {
+	unregister_netdevice_notifier(&vpair_tundev_notifier);
 	rtnl_link_unregister(&vpair_tun_link_ops);
 }

@@ -87,4 +87,18 @@ static inline void ethtool_puts(u8 **data, const char *str)
 }
 #endif
 
+/* 6.17 passes a struct sockaddr_storage to dev_set_mac_address_user(). */
+static inline int compat_set_mac_address_user(struct net_device *dev,
+					      struct sockaddr *sa)
+{
+#ifdef HAVE_DEV_SET_MAC_ADDRESS_USER_SS
+	struct sockaddr_storage ss = {};
+
+	memcpy(&ss, sa, sizeof(*sa));
+	return dev_set_mac_address_user(dev, &ss, NULL);
+#else
+	return dev_set_mac_address_user(dev, sa, NULL);
+#endif
+}
+
 #endif /* _VPAIR_COMPAT_H */

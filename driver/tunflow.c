@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpair: flow steering of multiqueue char-device interfaces. Like tun, a
+ * table maps a flow's symmetric hash to the queue that last wrote a
+ * packet of that flow, so the replies are read from that queue; unknown
+ * flows are spread by hash. The table is bounded and entries age out.
+ */
+#include <linux/jiffies.h>
+#include <linux/reciprocal_div.h>
+#include <linux/slab.h>
+
+#include "vpair.h"
+
+static struct hlist_head *vpair_tflow_head(struct vpair_tdev *tdev, u32 hash)
+{
+	return &tdev->flows[hash & (VPAIR_TUN_FLOW_BUCKETS - 1)];
+}
+
+static struct vpair_tflow *vpair_tflow_find(struct hlist_head *head, u32 hash)
+{
+	struct vpair_tflow *e;
+
+	hlist_for_each_entry_rcu(e, head, node) {
+		if (e->hash == hash)
+			return e;
+	}
+	return NULL;
+}
+
+/* Called with flow_lock held. */
+static void vpair_tflow_delete(struct vpair_tdev *tdev, struct vpair_tflow *e)
+{
+	hlist_del_rcu(&e->node);
+	kfree_rcu(e, rcu);
+	tdev->flow_count--;
+}
+
+static void vpair_tflow_gc(struct work_struct *work)
+{
+	struct vpair_tdev *tdev = container_of(to_delayed_work(work),
+					       struct vpair_tdev, flow_gc);
+	unsigned long next = jiffies + VPAIR_TUN_FLOW_EXPIRE;
+	struct vpair_tflow *e;
+	struct hlist_node *n;
+	unsigned int i;
+
+	spin_lock_bh(&tdev->flow_lock);
+	for (i = 0; i < VPAIR_TUN_FLOW_BUCKETS; i++) {
+		hlist_for_each_entry_safe(e, n, &tdev->flows[i], node) {
+			unsigned long expires = e->updated +
+						VPAIR_TUN_FLOW_EXPIRE;
+
+			if (time_before_eq(expires, jiffies))
+				vpair_tflow_delete(tdev, e);
+			else if (time_before(expires, next))
+				next = expires;
+		}
+	}
+	if (tdev->flow_count)
+		mod_delayed_work(system_power_efficient_wq, &tdev->flow_gc,
+				 round_jiffies_up_relative(next - jiffies));
+	spin_unlock_bh(&tdev->flow_lock);
+}
+
+void vpair_tflow_init(struct vpair_tdev *tdev)
+{
+	unsigned int i;
+
+	spin_lock_init(&tdev->flow_lock);
+	for (i = 0; i < VPAIR_TUN_FLOW_BUCKETS; i++)
+		INIT_HLIST_HEAD(&tdev->flows[i]);
+	INIT_DELAYED_WORK(&tdev->flow_gc, vpair_tflow_gc);
+}
+
+static void vpair_tflow_flush(struct vpair_tdev *tdev, int queue)
+{
+	struct vpair_tflow *e;
+	struct hlist_node *n;
+	unsigned int i;
+
+	spin_lock_bh(&tdev->flow_lock);
+	for (i = 0; i < VPAIR_TUN_FLOW_BUCKETS; i++) {
+		hlist_for_each_entry_safe(e, n, &tdev->flows[i], node) {
+			if (queue < 0 || e->queue_index == queue)
+				vpair_tflow_delete(tdev, e);
+		}
+	}
+	spin_unlock_bh(&tdev->flow_lock);
+}
+
+void vpair_tflow_uninit(struct vpair_tdev *tdev)
+{
+	cancel_delayed_work_sync(&tdev->flow_gc);
+	vpair_tflow_flush(tdev, -1);
+}
+
+void vpair_tflow_delete_queue(struct vpair_tdev *tdev, u16 queue)
+{
+	vpair_tflow_flush(tdev, queue);
+}
+
+/* ndo_select_queue, under RCU. */
+u16 vpair_tflow_select(struct vpair_tdev *tdev, struct sk_buff *skb)
+{
+	unsigned int numqueues = READ_ONCE(tdev->numqueues);
+	struct vpair_tflow *e;
+	u32 hash;
+
+	if (numqueues <= 1)
+		return 0;
+	hash = __skb_get_hash_symmetric(skb);
+	e = vpair_tflow_find(vpair_tflow_head(tdev, hash), hash);
+	if (e)
+		return READ_ONCE(e->queue_index);
+	return reciprocal_scale(hash, numqueues);
+}
+
+static void vpair_tflow_create(struct vpair_tdev *tdev, u32 hash, u16 queue)
+{
+	struct hlist_head *head = vpair_tflow_head(tdev, hash);
+	struct vpair_tflow *e;
+
+	spin_lock_bh(&tdev->flow_lock);
+	if (vpair_tflow_find(head, hash) ||
+	    tdev->flow_count >= VPAIR_TUN_MAX_FLOWS)
+		goto unlock;
+	e = kmalloc(sizeof(*e), GFP_ATOMIC);
+	if (!e)
+		goto unlock;
+	e->hash = hash;
+	e->queue_index = queue;
+	e->updated = jiffies;
+	hlist_add_head_rcu(&e->node, head);
+	tdev->flow_count++;
+	if (!delayed_work_pending(&tdev->flow_gc))
+		mod_delayed_work(system_power_efficient_wq, &tdev->flow_gc,
+				 round_jiffies_up_relative(VPAIR_TUN_FLOW_EXPIRE));
+unlock:
+	spin_unlock_bh(&tdev->flow_lock);
+}
+
+/* A packet of flow @hash was written on @queue: replies go there. */
+void vpair_tflow_update(struct vpair_tdev *tdev, u32 hash, u16 queue)
+{
+	struct vpair_tflow *e;
+
+	rcu_read_lock();
+	e = vpair_tflow_find(vpair_tflow_head(tdev, hash), hash);
+	if (e) {
+		if (READ_ONCE(e->queue_index) != queue)
+			WRITE_ONCE(e->queue_index, queue);
+		WRITE_ONCE(e->updated, jiffies);
+	} else {
+		vpair_tflow_create(tdev, hash, queue);
+	}
+	rcu_read_unlock();
+}

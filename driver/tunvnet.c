@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpair: struct virtio_net_hdr on the char device (IFF_VNET_HDR). On
+ * write it becomes the skb's checksum and GSO metadata, through the
+ * kernel's own validation (virtio_net_hdr_to_skb); on read it describes
+ * the skb (virtio_net_hdr_from_skb). The header takes vnet_hdr_sz bytes
+ * on the wire, the part past struct virtio_net_hdr being padding.
+ */
+#include <linux/uio.h>
+#include <linux/virtio_net.h>
+
+#include "vpair.h"
+
+/* Legacy headers are native-endian; TUNSETVNETLE forces little-endian. */
+static bool vpair_vnet_le(bool vnet_le)
+{
+	return vnet_le || virtio_legacy_is_little_endian();
+}
+
+/* The attached device's settings, for use outside RCU. */
+bool vpair_tconf_get(struct vpair_tfile *tfile, struct vpair_tconf *conf)
+{
+	struct vpair_tdev *tdev;
+
+	rcu_read_lock();
+	tdev = rcu_dereference(tfile->tdev);
+	if (tdev) {
+		conf->flags = READ_ONCE(tdev->flags);
+		conf->vnet_hdr_sz = READ_ONCE(tdev->vnet_hdr_sz);
+		conf->vnet_le = vpair_vnet_le(READ_ONCE(tdev->vnet_le));
+	}
+	rcu_read_unlock();
+	return tdev;
+}
+
+static u16 vpair_vnet16(bool le, __virtio16 v)
+{
+	return __virtio16_to_cpu(le, v);
+}
+
+/*
+ * Take the header off the front of a write of *@len bytes. Like tun, a
+ * checksum request widens hdr_len to cover the checksum field, and a
+ * header longer than the packet is refused.
+ */
+int vpair_vnet_get(const struct vpair_tconf *conf, struct iov_iter *from,
+		   size_t *len, struct virtio_net_hdr *hdr)
+{
+	int sz = conf->vnet_hdr_sz;
+	bool le = conf->vnet_le;
+	u16 need;
+
+	if (*len < sz)
+		return -EINVAL;
+	*len -= sz;
+	if (!copy_from_iter_full(hdr, sizeof(*hdr), from))
+		return -EFAULT;
+
+	if (hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		need = vpair_vnet16(le, hdr->csum_start) +
+		       vpair_vnet16(le, hdr->csum_offset) + 2;
+		if (need > vpair_vnet16(le, hdr->hdr_len))
+			hdr->hdr_len = __cpu_to_virtio16(le, need);
+	}
+	if (vpair_vnet16(le, hdr->hdr_len) > *len)
+		return -EINVAL;
+	iov_iter_advance(from, sz - sizeof(*hdr));
+	return 0;
+}
+
+/*
+ * Turn the header into skb metadata; a bad one is counted as a frame
+ * error of @tdev. Under RCU.
+ */
+int vpair_vnet_apply(struct vpair_tdev *tdev, const struct vpair_tconf *conf,
+		     struct sk_buff *skb, const struct virtio_net_hdr *hdr)
+{
+	bool le = conf->vnet_le;
+
+	if (!virtio_net_hdr_to_skb(skb, hdr, le))
+		return 0;
+
+	atomic_long_inc(&tdev->rx_frame_errors);
+	if (net_ratelimit())
+		netdev_info(tdev->dev,
+			    "bad virtio_net_hdr: flags %#x gso %#x/%u csum %u+%u\n",
+			    hdr->flags, hdr->gso_type,
+			    vpair_vnet16(le, hdr->gso_size),
+			    vpair_vnet16(le, hdr->csum_start),
+			    vpair_vnet16(le, hdr->csum_offset));
+	return -EINVAL;
+}
+
+/*
+ * Describe @skb in front of the frame read; @vlan_hlen is the tag the
+ * reader gets inserted. Like tun, the padding is skipped, not written.
+ */
+int vpair_vnet_put(const struct vpair_tconf *conf, struct sk_buff *skb,
+		   int vlan_hlen, struct iov_iter *to)
+{
+	struct virtio_net_hdr hdr;
+	int sz = conf->vnet_hdr_sz;
+
+	if (iov_iter_count(to) < sz)
+		return -EINVAL;
+
+	if (virtio_net_hdr_from_skb(skb, &hdr, conf->vnet_le, true,
+				    vlan_hlen)) {
+		net_err_ratelimited("unexpected GSO type %#x, gso_size %u\n",
+				    skb_shinfo(skb)->gso_type,
+				    skb_shinfo(skb)->gso_size);
+		return -EINVAL;
+	}
+	if (copy_to_iter(&hdr, sizeof(hdr), to) != sizeof(hdr))
+		return -EFAULT;
+	iov_iter_advance(to, sz - sizeof(hdr));
+	return 0;
+}

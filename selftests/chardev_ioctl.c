@@ -1,0 +1,755 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ioctls of the vpair character device, which must behave like the
+ * ones of /dev/net/tun, errno for errno: TUNSETLINK, TUNSETOFFLOAD,
+ * TUN[GS]ETSNDBUF, TUN[GS]ETVNETHDRSZ, TUN[GS]ETVNETLE/BE, TUNSETCARRIER,
+ * TUNGETDEVNETNS, TUNSETIFINDEX, SIOC[GS]IFHWADDR, TUNSETTXFILTER and
+ * TUNATTACHFILTER/TUNDETACHFILTER/TUNGETFILTER.
+ *
+ * VPAIR_DEV selects the device (default /dev/net/vpair); set it to
+ * /dev/net/tun to check the expectations against Linux's tun driver.
+ * Every test runs in its own network namespace.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netpacket/packet.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+#include <linux/ethtool.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+/* The harness's setjmp in each test wrapper; our bodies keep no state. */
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+#define DEFAULT_DEV	"/dev/net/vpair"
+#define TEST_ETH_P	0x88b5
+#define FRAME_LEN	60
+
+#ifndef TUNSETCARRIER
+#define TUNSETCARRIER	_IOW('T', 226, int)
+#endif
+#ifndef TUNGETDEVNETNS
+#define TUNGETDEVNETNS	_IO('T', 227)
+#endif
+#ifndef TUN_F_USO4
+#define TUN_F_USO4	0x20
+#endif
+
+static int open_chardev(void)
+{
+	const char *dev = getenv("VPAIR_DEV");
+
+	return open(dev && *dev ? dev : DEFAULT_DEV, O_RDWR | O_CLOEXEC);
+}
+
+static int set_iff(int fd, short flags, const char *name, struct ifreq *ifr)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	ifr->ifr_flags = flags;
+	if (name)
+		memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
+	return ioctl(fd, TUNSETIFF, ifr);
+}
+
+/* A socket ioctl on interface @name. */
+static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
+{
+	int sk, ret;
+
+	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return -1;
+	memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
+	ret = ioctl(sk, req, ifr);
+	close(sk);
+	return ret;
+}
+
+/* Keep IPv6 autoconfiguration traffic off the new devices. */
+static void quiet_ipv6(void)
+{
+	int fd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6",
+		      O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd >= 0) {
+		n = write(fd, "1", 1);	/* best effort */
+		(void)n;
+		close(fd);
+	}
+}
+
+static int set_up(const char *name, int up)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_ioctl(name, SIOCGIFFLAGS, &ifr))
+		return -1;
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	return if_ioctl(name, SIOCSIFFLAGS, &ifr);
+}
+
+static int ethtool_get(const char *name, __u32 cmd)
+{
+	struct ethtool_value ev = { .cmd = cmd };
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_data = (void *)&ev;
+	if (if_ioctl(name, SIOCETHTOOL, &ifr))
+		return -1;
+	return ev.data;
+}
+
+/* A packet socket bound to @name, to transmit through the device. */
+static int packet_socket(const char *name)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = (int)if_nametoindex(name),
+	};
+	int sk;
+
+	sk = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return -1;
+	if (bind(sk, (struct sockaddr *)&sll, sizeof(sll))) {
+		close(sk);
+		return -1;
+	}
+	return sk;
+}
+
+static void build_frame(unsigned char *frame, const unsigned char *dst,
+			unsigned char tag)
+{
+	static const unsigned char src[ETH_ALEN] = {
+		0x02, 0x00, 0x5e, 0x10, 0x00, 0x01
+	};
+	int i;
+
+	memcpy(frame, dst, ETH_ALEN);
+	memcpy(frame + ETH_ALEN, src, ETH_ALEN);
+	frame[12] = TEST_ETH_P >> 8;
+	frame[13] = TEST_ETH_P & 0xff;
+	for (i = ETH_HLEN; i < FRAME_LEN; i++)
+		frame[i] = (unsigned char)(tag + i);
+}
+
+/*
+ * Read from the nonblocking tap @fd until a frame of our ethertype comes
+ * (its length) or 1 s passes (0). IPv6 and other noise is skipped.
+ */
+static ssize_t read_test_frame(int fd, unsigned char *buf, size_t size)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int tries;
+
+	for (tries = 0; tries < 20; tries++) {
+		ssize_t n;
+
+		if (poll(&pfd, 1, 50) < 0)
+			return -1;
+		n = read(fd, buf, size);
+		if (n < 0 && errno == EAGAIN)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n >= ETH_HLEN && buf[12] == (TEST_ETH_P >> 8) &&
+		    buf[13] == (TEST_ETH_P & 0xff))
+			return n;
+	}
+	return 0;
+}
+
+FIXTURE(ioc) {
+	int fd;
+	char ifname[IFNAMSIZ];
+};
+
+FIXTURE_SETUP(ioc)
+{
+	self->fd = -1;
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	quiet_ipv6();
+	self->fd = open_chardev();
+	if (self->fd < 0 && (errno == ENOENT || errno == ENODEV))
+		SKIP(return, "no char device");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(ioc)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static int create(struct __test_metadata *_metadata, int fd, char *ifname,
+		  short flags)
+{
+	struct ifreq ifr;
+
+	if (set_iff(fd, flags, "", &ifr)) {
+		TH_LOG("TUNSETIFF(%#x): %s", flags, strerror(errno));
+		return -1;
+	}
+	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
+	return 0;
+}
+
+TEST_F(ioc, features)
+{
+	unsigned int f = 0;
+
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETFEATURES, &f));
+	EXPECT_EQ((unsigned int)IFF_VNET_HDR, f & IFF_VNET_HDR);
+	EXPECT_EQ((unsigned int)IFF_MULTI_QUEUE, f & IFF_MULTI_QUEUE);
+	EXPECT_EQ((unsigned int)IFF_ONE_QUEUE, f & IFF_ONE_QUEUE);
+	EXPECT_EQ((unsigned int)IFF_NO_PI, f & IFF_NO_PI);
+	/* IFF_TUN_EXCL and IFF_PERSIST are never reported */
+	EXPECT_EQ(0U, f & (IFF_TUN_EXCL | IFF_PERSIST));
+}
+
+/* Every device ioctl wants an attached file. */
+TEST_F(ioc, unattached)
+{
+	static const unsigned long cmds[] = {
+		TUNSETLINK, TUNSETOFFLOAD, TUNGETSNDBUF, TUNSETSNDBUF,
+		TUNGETVNETHDRSZ, TUNSETVNETHDRSZ, TUNGETVNETLE, TUNSETVNETLE,
+		TUNSETCARRIER, TUNGETDEVNETNS, SIOCGIFHWADDR, SIOCSIFHWADDR,
+		TUNSETTXFILTER, TUNATTACHFILTER, TUNDETACHFILTER, TUNGETFILTER,
+		TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP,
+	};
+	char buf[64];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		memset(buf, 0, sizeof(buf));
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], buf))
+			TH_LOG("cmd %#lx", cmds[i]);
+		EXPECT_EQ(EBADFD, errno) TH_LOG("cmd %#lx", cmds[i]);
+	}
+	/* TUNSETQUEUE has no queue to work on */
+	memset(buf, 0, sizeof(buf));
+	((struct ifreq *)buf)->ifr_flags = IFF_DETACH_QUEUE;
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETQUEUE, buf));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(ioc, setlink)
+{
+	struct ifreq ifr;
+
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
+			    IFF_TUN | IFF_NO_PI));
+	ASSERT_EQ(0, set_up(self->ifname, 1));
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETLINK, ARPHRD_ETHER));
+	EXPECT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, set_up(self->ifname, 0));
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETLINK, ARPHRD_ETHER));
+	memset(&ifr, 0, sizeof(ifr));
+	ASSERT_EQ(0, if_ioctl(self->ifname, SIOCGIFHWADDR, &ifr));
+	EXPECT_EQ(ARPHRD_ETHER, ifr.ifr_hwaddr.sa_family);
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETLINK, ARPHRD_NONE));
+	ASSERT_EQ(0, if_ioctl(self->ifname, SIOCGIFHWADDR, &ifr));
+	EXPECT_EQ(ARPHRD_NONE, ifr.ifr_hwaddr.sa_family);
+}
+
+TEST_F(ioc, offload)
+{
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
+			    IFF_TAP | IFF_NO_PI));
+	/* no checksum offload until the reader declares it */
+	EXPECT_EQ(0, ethtool_get(self->ifname, ETHTOOL_GTXCSUM));
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETOFFLOAD, TUN_F_CSUM));
+	EXPECT_EQ(1, ethtool_get(self->ifname, ETHTOOL_GTXCSUM));
+	EXPECT_EQ(0, ethtool_get(self->ifname, ETHTOOL_GTSO));
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETOFFLOAD,
+			   TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
+			   TUN_F_TSO_ECN));
+	EXPECT_EQ(1, ethtool_get(self->ifname, ETHTOOL_GTSO));
+	/* UFO is accepted and ignored */
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_UFO));
+	EXPECT_EQ(0, ethtool_get(self->ifname, ETHTOOL_GTSO));
+	/* GSO without checksum offload, unknown bits, USO for one family */
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETOFFLOAD, TUN_F_TSO4));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETOFFLOAD, TUN_F_CSUM | 0x10000));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_USO4));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETOFFLOAD, 0));
+	EXPECT_EQ(0, ethtool_get(self->ifname, ETHTOOL_GTXCSUM));
+}
+
+TEST_F(ioc, sndbuf)
+{
+	int v = 0;
+
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
+			    IFF_TAP | IFF_NO_PI));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETSNDBUF, &v));
+	EXPECT_EQ(INT_MAX, v);
+	v = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETSNDBUF, &v));
+	EXPECT_EQ(EINVAL, errno);
+	v = -5;
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETSNDBUF, &v));
+	EXPECT_EQ(EINVAL, errno);
+	v = 65536;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETSNDBUF, &v));
+	v = 0;
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETSNDBUF, &v));
+	EXPECT_EQ(65536, v);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETSNDBUF, NULL));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_F(ioc, vnet_hdr_sz)
+{
+	int v = 0;
+
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
+			    IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETVNETHDRSZ, &v));
+	EXPECT_EQ(10, v);
+	v = 9;
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETVNETHDRSZ, &v));
+	EXPECT_EQ(EINVAL, errno);
+	v = -1;
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETVNETHDRSZ, &v));
+	EXPECT_EQ(EINVAL, errno);
+	v = 12;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETVNETHDRSZ, &v));
+	v = 0;
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETVNETHDRSZ, &v));
+	EXPECT_EQ(12, v);
+}
+
+TEST_F(ioc, vnet_endian)
+{
+	int v = 7;
+
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
+			    IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETVNETLE, &v));
+	EXPECT_EQ(0, v);
+	v = 5;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETVNETLE, &v));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETVNETLE, &v));
+	EXPECT_EQ(1, v);
+	v = 0;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETVNETLE, &v));
+	v = 9;
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETVNETLE, &v));
+	EXPECT_EQ(0, v);
+	/* Debian kernels have no CONFIG_TUN_VNET_CROSS_LE */
+	v = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETVNETBE, &v));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNGETVNETBE, &v));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(ioc, carrier)
+{
+	struct ifreq ifr;
+	int fd2, v;
+
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
+			    IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE));
+	ASSERT_EQ(0, set_up(self->ifname, 1));
+	EXPECT_EQ(1, ethtool_get(self->ifname, ETHTOOL_GLINK));
+	v = 0;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETCARRIER, &v));
+	EXPECT_EQ(0, ethtool_get(self->ifname, ETHTOOL_GLINK));
+	v = 1;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETCARRIER, &v));
+	EXPECT_EQ(1, ethtool_get(self->ifname, ETHTOOL_GLINK));
+
+	/* carrier on wants an active queue */
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_DETACH_QUEUE;
+	ASSERT_EQ(0, ioctl(self->fd, TUNSETQUEUE, &ifr));
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETCARRIER, &v));
+	EXPECT_EQ(EPERM, errno);
+	v = 0;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETCARRIER, &v));
+
+	/* IFF_NO_CARRIER on attach */
+	fd2 = open_chardev();
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, set_iff(fd2, IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE |
+			     IFF_NO_CARRIER, self->ifname, &ifr));
+	EXPECT_EQ(0, ethtool_get(self->ifname, ETHTOOL_GLINK));
+	close(fd2);
+}
+
+TEST_F(ioc, devnetns)
+{
+	struct stat a, b;
+	int nsfd;
+
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
+			    IFF_TUN | IFF_NO_PI));
+	nsfd = ioctl(self->fd, TUNGETDEVNETNS);
+	ASSERT_LE(0, nsfd) TH_LOG("TUNGETDEVNETNS: %s", strerror(errno));
+	ASSERT_EQ(0, fstat(nsfd, &a));
+	ASSERT_EQ(0, stat("/proc/self/ns/net", &b));
+	EXPECT_EQ(a.st_ino, b.st_ino);
+	EXPECT_EQ(a.st_dev, b.st_dev);
+	close(nsfd);
+}
+
+TEST_F(ioc, ifindex)
+{
+	struct ifreq ifr;
+	int v = -1;
+
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETIFINDEX, &v));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETIFINDEX, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	v = 4242;
+	ASSERT_EQ(0, ioctl(self->fd, TUNSETIFINDEX, &v));
+	ASSERT_EQ(0, set_iff(self->fd, IFF_TAP | IFF_NO_PI, "", &ifr));
+	EXPECT_EQ(4242U, if_nametoindex(ifr.ifr_name));
+	/* too late once attached */
+	v = 4243;
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETIFINDEX, &v));
+	EXPECT_EQ(EPERM, errno);
+}
+
+TEST_F(ioc, hwaddr)
+{
+	static const unsigned char mac[ETH_ALEN] = {
+		0x02, 0x11, 0x22, 0x33, 0x44, 0x55
+	};
+	struct ifreq ifr, sifr;
+
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
+			    IFF_TAP | IFF_NO_PI));
+	memset(&ifr, 0, sizeof(ifr));
+	ASSERT_EQ(0, ioctl(self->fd, SIOCGIFHWADDR, &ifr));
+	memset(&sifr, 0, sizeof(sifr));
+	ASSERT_EQ(0, if_ioctl(self->ifname, SIOCGIFHWADDR, &sifr));
+	EXPECT_EQ(ARPHRD_ETHER, ifr.ifr_hwaddr.sa_family);
+	EXPECT_EQ(0, memcmp(ifr.ifr_hwaddr.sa_data, sifr.ifr_hwaddr.sa_data,
+			    ETH_ALEN));
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, mac, ETH_ALEN);
+	EXPECT_EQ(0, ioctl(self->fd, SIOCSIFHWADDR, &ifr));
+	ASSERT_EQ(0, if_ioctl(self->ifname, SIOCGIFHWADDR, &sifr));
+	EXPECT_EQ(0, memcmp(mac, sifr.ifr_hwaddr.sa_data, ETH_ALEN));
+
+	/* a multicast address is no station address */
+	ifr.ifr_hwaddr.sa_data[0] = 0x01;
+	EXPECT_EQ(-1, ioctl(self->fd, SIOCSIFHWADDR, &ifr));
+	EXPECT_EQ(EADDRNOTAVAIL, errno);
+}
+
+/* A tap device, up, with a packet socket to send through it. */
+FIXTURE(tap) {
+	int fd;
+	int sk;
+	char ifname[IFNAMSIZ];
+	unsigned char mac[ETH_ALEN];
+};
+
+FIXTURE_SETUP(tap)
+{
+	struct ifreq ifr;
+
+	self->fd = -1;
+	self->sk = -1;
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	quiet_ipv6();
+	self->fd = open_chardev();
+	if (self->fd < 0 && (errno == ENOENT || errno == ENODEV))
+		SKIP(return, "no char device");
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, set_iff(self->fd, IFF_TAP | IFF_NO_PI, "", &ifr));
+	memcpy(self->ifname, ifr.ifr_name, IFNAMSIZ);
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, set_up(self->ifname, 1));
+	memset(&ifr, 0, sizeof(ifr));
+	ASSERT_EQ(0, if_ioctl(self->ifname, SIOCGIFHWADDR, &ifr));
+	memcpy(self->mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	self->sk = packet_socket(self->ifname);
+	ASSERT_LE(0, self->sk);
+}
+
+FIXTURE_TEARDOWN(tap)
+{
+	if (self->sk >= 0)
+		close(self->sk);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* Send a test frame to @dst through the device; read it back or not. */
+static ssize_t through(FIXTURE_DATA(tap) *self, const unsigned char *dst,
+		       unsigned char tag, unsigned char *buf)
+{
+	unsigned char frame[FRAME_LEN];
+
+	build_frame(frame, dst, tag);
+	if (send(self->sk, frame, sizeof(frame), 0) != sizeof(frame))
+		return -1;
+	return read_test_frame(self->fd, buf, 2048);
+}
+
+TEST_F(tap, txfilter)
+{
+	static const unsigned char other[ETH_ALEN] = {
+		0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee
+	};
+	static const unsigned char mcast[ETH_ALEN] = {
+		0x01, 0x00, 0x5e, 0x01, 0x02, 0x03
+	};
+	struct {
+		struct tun_filter f;
+		unsigned char addr[9][ETH_ALEN];
+	} flt;
+	unsigned char buf[2048];
+	int i;
+
+	ASSERT_EQ(FRAME_LEN, through(self, other, 1, buf));
+
+	memset(&flt, 0, sizeof(flt));
+	flt.f.count = 1;
+	memcpy(flt.addr[0], self->mac, ETH_ALEN);
+	EXPECT_EQ(1, ioctl(self->fd, TUNSETTXFILTER, &flt));
+	EXPECT_EQ(0, through(self, other, 2, buf));
+	EXPECT_EQ(FRAME_LEN, through(self, self->mac, 3, buf));
+	EXPECT_EQ(0, through(self, mcast, 4, buf));
+
+	/* ALLMULTI lets every multicast frame through */
+	flt.f.flags = TUN_FLT_ALLMULTI;
+	EXPECT_EQ(1, ioctl(self->fd, TUNSETTXFILTER, &flt));
+	EXPECT_EQ(FRAME_LEN, through(self, mcast, 5, buf));
+	EXPECT_EQ(0, through(self, other, 6, buf));
+
+	/* past 8 exact entries a unicast address turns the filter off */
+	flt.f.flags = 0;
+	flt.f.count = 9;
+	for (i = 0; i < 9; i++) {
+		memcpy(flt.addr[i], self->mac, ETH_ALEN);
+		flt.addr[i][5] ^= (unsigned char)(i + 1);
+	}
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETTXFILTER, &flt));
+	EXPECT_EQ(FRAME_LEN, through(self, other, 7, buf));
+
+	/* count 0: off */
+	flt.f.count = 1;
+	memcpy(flt.addr[0], self->mac, ETH_ALEN);
+	EXPECT_EQ(1, ioctl(self->fd, TUNSETTXFILTER, &flt));
+	flt.f.count = 0;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETTXFILTER, &flt));
+	EXPECT_EQ(FRAME_LEN, through(self, other, 8, buf));
+}
+
+TEST_F(tap, socket_filter)
+{
+	static const unsigned char bcast[ETH_ALEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_filter trim[] = { BPF_STMT(BPF_RET | BPF_K, 20) };
+	struct sock_fprog prog = { .len = 1, .filter = drop };
+	struct sock_fprog got;
+	unsigned char buf[2048];
+
+	ASSERT_EQ(0, ioctl(self->fd, TUNATTACHFILTER, &prog));
+	memset(&got, 0, sizeof(got));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETFILTER, &got));
+	EXPECT_EQ(1, got.len);
+	EXPECT_EQ(0, through(self, bcast, 1, buf));
+
+	prog.filter = trim;
+	ASSERT_EQ(0, ioctl(self->fd, TUNATTACHFILTER, &prog));
+	/* the frame is cut to 20 bytes, the ethertype is still there */
+	EXPECT_EQ(20, through(self, bcast, 2, buf));
+
+	ASSERT_EQ(0, ioctl(self->fd, TUNDETACHFILTER, &prog));
+	EXPECT_EQ(FRAME_LEN, through(self, bcast, 3, buf));
+
+	/* an invalid program */
+	prog.len = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, TUNATTACHFILTER, &prog));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* TUNGETIFF reports IFF_NOFILTER (the bit of IFF_NO_PI) per queue. */
+TEST_F(ioc, nofilter)
+{
+	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog prog = { .len = 1, .filter = drop };
+	struct ifreq ifr;
+
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname, IFF_TAP));
+	memset(&ifr, 0, sizeof(ifr));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETIFF, &ifr));
+	EXPECT_EQ(IFF_NOFILTER, ifr.ifr_flags & IFF_NOFILTER);
+	ASSERT_EQ(0, ioctl(self->fd, TUNATTACHFILTER, &prog));
+	memset(&ifr, 0, sizeof(ifr));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETIFF, &ifr));
+	EXPECT_EQ(0, ifr.ifr_flags & IFF_NOFILTER);
+	ASSERT_EQ(0, ioctl(self->fd, TUNDETACHFILTER, &prog));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETIFF, &ifr));
+	EXPECT_EQ(IFF_NOFILTER, ifr.ifr_flags & IFF_NOFILTER);
+}
+
+/* Transmit drops of @name, from /proc/net/dev. */
+static long tx_dropped(const char *name)
+{
+	unsigned long v[12];
+	char line[512], *p;
+	long ret = -1;
+	FILE *f;
+
+	f = fopen("/proc/net/dev", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		*p = '\0';
+		if (strcmp(line + strspn(line, " "), name))
+			continue;
+		if (sscanf(p + 1, "%lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7], &v[8], &v[9], &v[10], &v[11]) == 12)
+			ret = (long)v[11];
+	}
+	fclose(f);
+	return ret;
+}
+
+/* The receive ring holds txqueuelen packets; the rest are dropped. */
+TEST_F(tap, ring_bound)
+{
+	static const unsigned char bcast[ETH_ALEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	unsigned char frame[FRAME_LEN], buf[2048];
+	struct ifreq ifr;
+	int i, n = 0;
+	long drops;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_qlen = 10;
+	ASSERT_EQ(0, if_ioctl(self->ifname, SIOCSIFTXQLEN, &ifr));
+	while (read(self->fd, buf, sizeof(buf)) > 0)
+		;
+	drops = tx_dropped(self->ifname);
+	for (i = 0; i < 30; i++) {
+		build_frame(frame, bcast, (unsigned char)i);
+		ASSERT_EQ(FRAME_LEN, send(self->sk, frame, FRAME_LEN, 0));
+	}
+	usleep(200000);
+	while (read(self->fd, buf, sizeof(buf)) > 0)
+		n++;
+	EXPECT_EQ(10, n);
+	EXPECT_EQ(drops + 20, tx_dropped(self->ifname));
+}
+
+/* An eBPF socket filter that returns @ret, or -1. */
+static int load_ebpf(int ret)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = ret },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = 2;
+	attr.license = (unsigned long)"GPL";
+	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+TEST_F(tap, filter_ebpf)
+{
+	static const unsigned char bcast[ETH_ALEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	unsigned char buf[2048];
+	int prog, off = -1, notbpf = 0;
+
+	prog = load_ebpf(0);
+	if (prog < 0)
+		SKIP(return, "BPF_PROG_LOAD: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, TUNSETFILTEREBPF, &prog));
+	EXPECT_EQ(0, through(self, bcast, 1, buf));
+	close(prog);
+	prog = load_ebpf(30);
+	ASSERT_LE(0, prog);
+	ASSERT_EQ(0, ioctl(self->fd, TUNSETFILTEREBPF, &prog));
+	EXPECT_EQ(30, through(self, bcast, 2, buf));
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETFILTEREBPF, &off));
+	EXPECT_EQ(FRAME_LEN, through(self, bcast, 3, buf));
+	close(prog);
+
+	/* not a BPF program */
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETFILTEREBPF, &notbpf));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETSTEERINGEBPF, &notbpf));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETSTEERINGEBPF, &off));
+}
+
+/* The filter ioctls are for TAP devices only. */
+TEST_F(ioc, filters_tun)
+{
+	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog prog = { .len = 1, .filter = drop };
+	struct tun_filter flt = { 0 };
+
+	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
+			    IFF_TUN | IFF_NO_PI));
+	EXPECT_EQ(-1, ioctl(self->fd, TUNSETTXFILTER, &flt));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNATTACHFILTER, &prog));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNDETACHFILTER, &prog));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNGETFILTER, &prog));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_HARNESS_MAIN

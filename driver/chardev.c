@@ -282,7 +282,10 @@ static int vpair_chr_inject(struct vpair_tfile *tfile,
 		goto drop;
 	}
 
+	/* per-CPU counters, and a writer may be preempted and migrate */
+	preempt_disable();
 	dev_sw_netstats_rx_add(dev, skb->len);
+	preempt_enable();
 	netif_rx(skb);
 	if (hash)
 		vpair_tflow_update(tdev, hash, tfile->queue_index);
@@ -377,11 +380,22 @@ static __poll_t vpair_chr_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+/* Like tun, O_ASYNC alone makes the caller the SIGIO recipient. */
 static int vpair_chr_fasync(int fd, struct file *file, int on)
 {
 	struct vpair_tfile *tfile = file->private_data;
+	int err;
 
-	return fasync_helper(fd, file, on, &tfile->fasync);
+	err = fasync_helper(fd, file, on, &tfile->fasync);
+	if (err < 0)
+		return err;
+	if (!on)
+		return 0;
+	err = file_f_owner_allocate(file);
+	if (err)
+		return err;
+	__f_setown(file, task_pid(current), PIDTYPE_TGID, 0);
+	return 0;
 }
 
 static void vpair_chr_show_fdinfo(struct seq_file *m, struct file *file)

@@ -138,6 +138,7 @@ int vpair_tdev_attach_filter(struct vpair_tdev *tdev)
 				tfile = rtnl_dereference(tdev->tfiles[i]);
 				vpair_tfile_detach_filter(tfile);
 			}
+			tdev->filter_attached = false;
 			return err;
 		}
 	}

@@ -101,4 +101,12 @@ static inline int compat_set_mac_address_user(struct net_device *dev,
 #endif
 }
 
+/* Before 6.12 every file had its f_owner built in. */
+#ifndef HAVE_FILE_F_OWNER_ALLOCATE
+static inline int file_f_owner_allocate(struct file *file)
+{
+	return 0;
+}
+#endif
+
 #endif /* _VPAIR_COMPAT_H */

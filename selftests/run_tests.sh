@@ -69,6 +69,7 @@ run_one()
 	fi
 	rc=${PIPESTATUS[0]}
 	elapsed=$(($(date +%s) - start))
+	echo "# $name took ${elapsed}s"
 
 	if [ "$rc" -eq 0 ]; then
 		echo "ok $num $hdr"

@@ -36,8 +36,6 @@
 #include <linux/if_ether.h>
 #include <linux/virtio_net.h>
 
-#include "chardev_util.h"
-
 /* The harness has an unused handler parameter; keep -Wextra for our code. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -49,23 +47,15 @@
  */
 #pragma GCC diagnostic ignored "-Wclobbered"
 
+#include "chardev_util.h"
+
 #ifndef SIOCGSKNS
 #define SIOCGSKNS	0x894C
-#endif
-#ifndef TUN_F_USO4
-#define TUN_F_USO4	0x20
-#endif
-#ifndef TUNSETCARRIER
-#define TUNSETCARRIER	_IOW('T', 226, int)
-#endif
-#ifndef TUNGETDEVNETNS
-#define TUNGETDEVNETNS	_IO('T', 227)
 #endif
 /* Not a tun ioctl. */
 #define TUN_UNKNOWN_IOCTL	_IOW('T', 250, int)
 
 #define MQ_FLAGS	(IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE)
-#define TEST_ETH_P	0x88b5	/* IEEE 802 local experimental */
 #define MAX_QUEUES	256
 #define WAIT_MS		2000
 
@@ -226,7 +216,7 @@ FIXTURE_SETUP(ioctls)
 {
 	self->fd[1] = -1;
 	memset(self->name, 0, sizeof(self->name));
-	self->fd[0] = chardev_open(0);
+	self->fd[0] = open_chardev(0);
 	ASSERT_LE(0, self->fd[0]) TH_LOG("open(%s): %s", chardev_path(),
 					 strerror(errno));
 }
@@ -244,12 +234,10 @@ static int mq_state(FIXTURE_DATA(ioctls) *self, int detach)
 {
 	struct ifreq ifr;
 
-	if (tun_setiff(self->fd[0], MQ_FLAGS, "", &ifr))
+	if (tun_create(self->fd[0], MQ_FLAGS, self->name))
 		return -1;
-	memcpy(self->name, ifr.ifr_name, IFNAMSIZ);
-	self->name[IFNAMSIZ - 1] = '\0';
 	self->ifindex = if_nametoindex(self->name);
-	self->fd[1] = chardev_open(0);
+	self->fd[1] = open_chardev(0);
 	if (self->fd[1] < 0 ||
 	    tun_setiff(self->fd[1], MQ_FLAGS, self->name, &ifr))
 		return -2;
@@ -359,16 +347,15 @@ FIXTURE_SETUP(states)
 	struct ifreq ifr;
 
 	self->fd[1] = -1;
-	self->fd[0] = chardev_open(O_NONBLOCK);
+	self->fd[0] = open_chardev(O_NONBLOCK);
 	ASSERT_LE(0, self->fd[0]) TH_LOG("open: %s", strerror(errno));
 	if (!variant->attach)
 		return;
 
-	ASSERT_EQ(0, tun_setiff(self->fd[0], MQ_FLAGS, "", &ifr))
+	ASSERT_EQ(0, tun_create(self->fd[0], MQ_FLAGS, self->name))
 		TH_LOG("TUNSETIFF: %s", strerror(errno));
-	memcpy(self->name, ifr.ifr_name, IFNAMSIZ);
 	self->ifindex = if_nametoindex(self->name);
-	self->fd[1] = chardev_open(O_NONBLOCK);
+	self->fd[1] = open_chardev(O_NONBLOCK);
 	ASSERT_LE(0, self->fd[1]);
 	ASSERT_EQ(0, tun_setiff(self->fd[1], MQ_FLAGS, self->name, &ifr))
 		TH_LOG("second queue: %s", strerror(errno));
@@ -391,19 +378,6 @@ FIXTURE_TEARDOWN(states)
 		close(self->fd[1]);
 }
 
-/* A broadcast frame of the local experimental ethertype. */
-static void build_frame(unsigned char *frame, size_t len)
-{
-	struct ethhdr *eth = (struct ethhdr *)frame;
-	size_t i;
-
-	memset(eth->h_dest, 0xff, ETH_ALEN);
-	memcpy(eth->h_source, "\x02\x00\x5e\x10\x00\x01", ETH_ALEN);
-	eth->h_proto = htons(TEST_ETH_P);
-	for (i = ETH_HLEN; i < len; i++)
-		frame[i] = (unsigned char)i;
-}
-
 TEST_F(states, read)
 {
 	unsigned char buf[2048];
@@ -417,7 +391,7 @@ TEST_F(states, write)
 	unsigned char frame[60];
 	ssize_t n;
 
-	build_frame(frame, sizeof(frame));
+	build_test_frame(frame, sizeof(frame), NULL, 0);
 	n = write(self->fd[0], frame, sizeof(frame));
 	if (variant->write_err) {
 		EXPECT_EQ(-1, n);
@@ -476,14 +450,11 @@ static int has_vnet(const FIXTURE_VARIANT(io) *variant)
 
 FIXTURE_SETUP(io)
 {
-	struct ifreq ifr;
-
 	self->fd = -1;
-	self->fd = chardev_open(O_NONBLOCK);
+	self->fd = open_chardev(O_NONBLOCK);
 	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, tun_setiff(self->fd, variant->flags, "", &ifr))
+	ASSERT_EQ(0, tun_create(self->fd, variant->flags, self->name))
 		TH_LOG("TUNSETIFF(0x%x): %s", variant->flags, strerror(errno));
-	memcpy(self->name, ifr.ifr_name, IFNAMSIZ);
 	ASSERT_EQ(0, netdev_set_up(self->name, 1));
 	self->hdr = (has_pi(variant) ? (int)sizeof(struct tun_pi) : 0) +
 		    (has_vnet(variant) ? (int)sizeof(struct virtio_net_hdr) : 0);
@@ -524,7 +495,7 @@ static void build_packet(const FIXTURE_VARIANT(io) *variant,
 	if (is_tap(variant)) {
 		unsigned char frame[ETH_HLEN];
 
-		build_frame(frame, ETH_HLEN);
+		build_test_frame(frame, ETH_HLEN, NULL, 0);
 		memcpy(p, frame, len < ETH_HLEN ? len : ETH_HLEN);
 		for (i = ETH_HLEN; i < len; i++)
 			p[i] = (unsigned char)i;
@@ -544,6 +515,18 @@ static size_t min_write(const FIXTURE_VARIANT(io) *variant, int hdr)
 	return hdr + (has_pi(variant) ? 0 : 1);
 }
 
+/*
+ * Write @len bytes of @buf; 1 if the answer is tun's: EINVAL below @min
+ * bytes, else the whole length. The result in @n, errno kept.
+ */
+static int write_as_tun(int fd, const unsigned char *buf, size_t len,
+			size_t min, ssize_t *n)
+{
+	errno = 0;
+	*n = write(fd, buf, len);
+	return len < min ? (*n == -1 && errno == EINVAL) : *n == (ssize_t)len;
+}
+
 TEST_F(io, short_writes)
 {
 	size_t len, min = min_write(variant, self->hdr);
@@ -554,10 +537,7 @@ TEST_F(io, short_writes)
 		ssize_t n;
 
 		build_packet(variant, buf, len, -1);
-		errno = 0;
-		n = write(self->fd, buf, len);
-		if (len < min ? (n == -1 && errno == EINVAL) :
-				n == (ssize_t)len)
+		if (write_as_tun(self->fd, buf, len, min, &n))
 			continue;
 		bad++;
 		TH_LOG("write of %zu bytes: %zd (%s), tun gives %s", len, n,
@@ -661,10 +641,7 @@ TEST_F(io, vnet_hdr_size_12)
 			len > (size_t)self->hdr ? len - self->hdr : 0);
 		if (len > (size_t)self->hdr - 2 && !is_tap(variant))
 			buf[self->hdr] = 0x45;
-		errno = 0;
-		n = write(self->fd, buf, len);
-		if (len < min ? (n == -1 && errno == EINVAL) :
-				n == (ssize_t)len)
+		if (write_as_tun(self->fd, buf, len, min, &n))
 			continue;
 		bad++;
 		TH_LOG("write of %zu bytes: %zd (%s)", len, n,
@@ -689,7 +666,7 @@ static int inject(const FIXTURE_VARIANT(io) *variant, const char *name)
 	sll.sll_halen = is_tap(variant) ? ETH_ALEN : 0;
 	memset(sll.sll_addr, 0xff, ETH_ALEN);
 	if (is_tap(variant)) {
-		build_frame(pkt, sizeof(pkt));
+		build_test_frame(pkt, sizeof(pkt), NULL, 0);
 	} else {
 		memset(pkt, 0, sizeof(pkt));
 		pkt[0] = 0x45;
@@ -819,7 +796,7 @@ FIXTURE_VARIANT_ADD(names, len16) {
 FIXTURE_SETUP(names)
 {
 	self->fd = -1;
-	self->fd = chardev_open(0);
+	self->fd = open_chardev(0);
 	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(errno));
 }
 
@@ -889,7 +866,7 @@ FIXTURE_SETUP(bad)
 {
 	self->fd = -1;
 	self->veth = 0;
-	self->fd = chardev_open(0);
+	self->fd = open_chardev(0);
 	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(errno));
 }
 
@@ -1016,17 +993,7 @@ TEST_F(bad, setifindex_negative)
 
 TEST_F(bad, setifindex)
 {
-	int idx = 4242;
-	struct ifreq ifr;
-
-	ASSERT_EQ(0, ioctl(self->fd, TUNSETIFINDEX, &idx))
-		TH_LOG("TUNSETIFINDEX: %s", strerror(errno));
-	ASSERT_EQ(0, tun_setiff(self->fd, IFF_TAP | IFF_NO_PI, "", &ifr));
-	EXPECT_EQ(4242U, if_nametoindex(ifr.ifr_name));
-	/* Too late once attached. */
-	idx = 4343;
-	EXPECT_EQ(-1, ioctl(self->fd, TUNSETIFINDEX, &idx));
-	EXPECT_EQ(EPERM, errno);
+	check_setifindex(_metadata, self->fd, 4242, 4343);
 }
 
 /* The index of lo is taken: creation fails, nothing is left behind. */
@@ -1143,14 +1110,11 @@ ARGS_ROW(setiff_again, TAP_F, 0, TUNSETIFF, ARG_IFREQ, TAP_F, EEXIST);
 
 FIXTURE_SETUP(args)
 {
-	struct ifreq ifr;
-
 	self->fd = -1;
-	self->fd = chardev_open(0);
+	self->fd = open_chardev(0);
 	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, tun_setiff(self->fd, variant->flags, "", &ifr))
+	ASSERT_EQ(0, tun_create(self->fd, variant->flags, self->name))
 		TH_LOG("TUNSETIFF: %s", strerror(errno));
-	memcpy(self->name, ifr.ifr_name, IFNAMSIZ);
 	if (variant->up)
 		ASSERT_EQ(0, netdev_set_up(self->name, 1));
 }
@@ -1181,8 +1145,7 @@ TEST_F(bad, hwaddr)
 	struct ifreq ifr;
 	char name[IFNAMSIZ];
 
-	ASSERT_EQ(0, tun_setiff(self->fd, IFF_TAP | IFF_NO_PI, "", &ifr));
-	memcpy(name, ifr.ifr_name, IFNAMSIZ);
+	ASSERT_EQ(0, tun_create(self->fd, IFF_TAP | IFF_NO_PI, name));
 
 	ifr_prepare(&ifr, 0, name);
 	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;

@@ -39,137 +39,29 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 
-#define DEFAULT_DEV	"/dev/net/vpair"
-
-/* IEEE 802 local experimental ethertype, never used by the stack. */
-#define TEST_ETH_P	0x88b5
-#define TEST_FRAME_LEN	60
-#define WAIT_MS		3000
+#include "chardev_util.h"
 
 /* Every flag tun accepts in TUNSETIFF, as reported by TUNGETFEATURES. */
-#ifndef IFF_NAPI
-#define IFF_NAPI	0x0010
-#endif
-#ifndef IFF_NAPI_FRAGS
-#define IFF_NAPI_FRAGS	0x0020
-#endif
-#ifndef IFF_NO_CARRIER
-#define IFF_NO_CARRIER	0x0040
-#endif
 #define TUN_KNOWN_FEATURES (IFF_TUN | IFF_TAP | IFF_NAPI | IFF_NAPI_FRAGS | \
 			    IFF_NO_CARRIER | IFF_MULTI_QUEUE | IFF_NO_PI | \
 			    IFF_ONE_QUEUE | IFF_VNET_HDR)
-
-static const char *chardev_path(void)
-{
-	const char *dev = getenv("VPAIR_DEV");
-
-	return dev && *dev ? dev : DEFAULT_DEV;
-}
-
-static int open_chardev(void)
-{
-	return open(chardev_path(), O_RDWR | O_CLOEXEC);
-}
-
-/* TUNSETIFF with @flags and @name (may be empty); the result in @ifr. */
-static int set_iff(int fd, short flags, const char *name, struct ifreq *ifr)
-{
-	memset(ifr, 0, sizeof(*ifr));
-	ifr->ifr_flags = flags;
-	if (name)
-		memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
-	return ioctl(fd, TUNSETIFF, ifr);
-}
-
-static int set_if_up(const char *name, int up)
-{
-	struct ifreq ifr;
-	int sk, ret;
-
-	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sk < 0)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, name, strnlen(name, IFNAMSIZ - 1));
-	ret = ioctl(sk, SIOCGIFFLAGS, &ifr);
-	if (!ret) {
-		if (up)
-			ifr.ifr_flags |= IFF_UP;
-		else
-			ifr.ifr_flags &= ~IFF_UP;
-		ret = ioctl(sk, SIOCSIFFLAGS, &ifr);
-	}
-	close(sk);
-	return ret;
-}
 
 /* ARPHRD_* type of the netdev @name, or -1. */
 static int if_hwtype(const char *name)
 {
 	struct ifreq ifr;
-	int sk, ret;
 
-	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sk < 0)
-		return -1;
 	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, name, strnlen(name, IFNAMSIZ - 1));
-	ret = ioctl(sk, SIOCGIFHWADDR, &ifr);
-	close(sk);
-	return ret ? -1 : ifr.ifr_hwaddr.sa_family;
-}
-
-/* Keep IPv6 autoconfiguration traffic out of the new namespace. */
-static void quiet_ipv6(void)
-{
-	static const char * const files[] = {
-		"/proc/sys/net/ipv6/conf/all/disable_ipv6",
-		"/proc/sys/net/ipv6/conf/default/disable_ipv6",
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		int fd = open(files[i], O_WRONLY | O_CLOEXEC);
-		ssize_t n;
-
-		if (fd < 0)
-			continue;
-		n = write(fd, "1", 1);	/* best effort */
-		(void)n;
-		close(fd);
-	}
-}
-
-static void build_frame(unsigned char *frame, unsigned char tag)
-{
-	static const unsigned char src[ETH_ALEN] = {
-		0x02, 0x00, 0x5e, 0x10, 0x00, 0x01
-	};
-	struct ethhdr *eth = (struct ethhdr *)frame;
-	int i;
-
-	memset(eth->h_dest, 0xff, ETH_ALEN);
-	memcpy(eth->h_source, src, ETH_ALEN);
-	eth->h_proto = htons(TEST_ETH_P);
-	for (i = ETH_HLEN; i < TEST_FRAME_LEN; i++)
-		frame[i] = (unsigned char)(tag + i);
-}
-
-static long elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000000;
+	if (if_ioctl(name, SIOCGIFHWADDR, &ifr))
+		return -1;
+	return ifr.ifr_hwaddr.sa_family;
 }
 
 /*
  * Read frames from @fd (a tap fd or a packet socket) until one equal to
- * @want arrives or WAIT_MS pass. Returns the length of the matching frame,
- * 0 on timeout, -1 on error. Unrelated frames are skipped; @skipped counts
- * them.
+ * @want arrives or CHARDEV_WAIT_MS pass. Returns the length of the
+ * matching frame, 0 on timeout, -1 on error. Unrelated frames are
+ * skipped; @skipped counts them.
  */
 static ssize_t wait_frame(int fd, const unsigned char *want, size_t len,
 			  unsigned char *pkttype, int *skipped)
@@ -180,7 +72,7 @@ static ssize_t wait_frame(int fd, const unsigned char *want, size_t len,
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	*skipped = 0;
-	while ((left = WAIT_MS - elapsed_ms(&start)) > 0) {
+	while ((left = CHARDEV_WAIT_MS - ms_since(&start)) > 0) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct sockaddr_ll sll;
 		socklen_t sll_len = sizeof(sll);
@@ -222,38 +114,13 @@ FIXTURE_SETUP(chardev)
 {
 	self->fd = -1;
 	self->ifname[0] = '\0';
-
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
-	quiet_ipv6();
-
-	self->fd = open_chardev();
-	if (self->fd < 0 &&
-	    (errno == ENOENT || errno == ENODEV || errno == ENXIO))
-		SKIP(return, "%s: %s", chardev_path(), strerror(errno));
-	ASSERT_LE(0, self->fd)
-		TH_LOG("open(%s): %s", chardev_path(), strerror(errno));
+	self->fd = netns_open_chardev(_metadata, 0);
 }
 
 FIXTURE_TEARDOWN(chardev)
 {
 	if (self->fd >= 0)
 		close(self->fd);
-}
-
-/* TUNSETIFF with an empty name on @fd; the new device's name in @ifname. */
-static int create_dev(struct __test_metadata *_metadata, int fd,
-		      char *ifname, short flags)
-{
-	struct ifreq ifr;
-
-	if (set_iff(fd, flags, "", &ifr)) {
-		TH_LOG("TUNSETIFF(0x%x): %s", flags, strerror(errno));
-		return -1;
-	}
-	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
-	ifname[IFNAMSIZ - 1] = '\0';
-	return 0;
 }
 
 TEST_F(chardev, open)
@@ -293,7 +160,7 @@ TEST_F(chardev, unattached_io)
 	unsigned char frame[TEST_FRAME_LEN];
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN | POLLOUT };
 
-	build_frame(frame, 0);
+	build_test_frame(frame, sizeof(frame), NULL, 0);
 	EXPECT_EQ(-1, write(self->fd, frame, sizeof(frame)));
 	EXPECT_EQ(EBADFD, errno);
 	EXPECT_EQ(-1, read(self->fd, frame, sizeof(frame)));
@@ -306,7 +173,7 @@ TEST_F(chardev, setiff_no_type)
 {
 	struct ifreq ifr;
 
-	EXPECT_EQ(-1, set_iff(self->fd, IFF_NO_PI, "", &ifr));
+	EXPECT_EQ(-1, tun_setiff(self->fd, IFF_NO_PI, "", &ifr));
 	EXPECT_EQ(EINVAL, errno);
 }
 
@@ -352,9 +219,9 @@ TEST_F(chardev, setiff_twice)
 
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI));
-	EXPECT_EQ(-1, set_iff(self->fd, IFF_TAP | IFF_NO_PI, "", &ifr));
+	EXPECT_EQ(-1, tun_setiff(self->fd, IFF_TAP | IFF_NO_PI, "", &ifr));
 	EXPECT_EQ(EEXIST, errno);
-	EXPECT_EQ(-1, set_iff(self->fd, IFF_TAP | IFF_NO_PI, self->ifname,
+	EXPECT_EQ(-1, tun_setiff(self->fd, IFF_TAP | IFF_NO_PI, self->ifname,
 			      &ifr));
 	EXPECT_EQ(EEXIST, errno);
 }
@@ -366,21 +233,21 @@ TEST_F(chardev, setiff_existing)
 
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI));
-	fd2 = open_chardev();
+	fd2 = open_chardev(0);
 	ASSERT_LE(0, fd2);
 
 	/* The device already has its (single) queue attached. */
-	EXPECT_EQ(-1, set_iff(fd2, IFF_TAP | IFF_NO_PI, self->ifname, &ifr));
+	EXPECT_EQ(-1, tun_setiff(fd2, IFF_TAP | IFF_NO_PI, self->ifname, &ifr));
 	EXPECT_EQ(EBUSY, errno);
 	/* Exclusive creation of an existing name. */
-	EXPECT_EQ(-1, set_iff(fd2, IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL,
+	EXPECT_EQ(-1, tun_setiff(fd2, IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL,
 			      self->ifname, &ifr));
 	EXPECT_EQ(EBUSY, errno);
 	/* Wrong type for the existing device. */
-	EXPECT_EQ(-1, set_iff(fd2, IFF_TUN | IFF_NO_PI, self->ifname, &ifr));
+	EXPECT_EQ(-1, tun_setiff(fd2, IFF_TUN | IFF_NO_PI, self->ifname, &ifr));
 	EXPECT_EQ(EINVAL, errno);
 	/* An existing netdev that is not ours. */
-	EXPECT_EQ(-1, set_iff(fd2, IFF_TAP | IFF_NO_PI, "lo", &ifr));
+	EXPECT_EQ(-1, tun_setiff(fd2, IFF_TAP | IFF_NO_PI, "lo", &ifr));
 	EXPECT_EQ(EINVAL, errno);
 
 	close(fd2);
@@ -392,7 +259,7 @@ TEST_F(chardev, write_down)
 
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI));
-	build_frame(frame, 1);
+	build_test_frame(frame, sizeof(frame), NULL, 1);
 	EXPECT_EQ(-1, write(self->fd, frame, sizeof(frame)));
 	EXPECT_EQ(EIO, errno);
 }
@@ -408,7 +275,7 @@ TEST_F(chardev, write_to_stack)
 
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI));
-	ASSERT_EQ(0, set_if_up(self->ifname, 1))
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 1))
 		TH_LOG("set %s up: %s", self->ifname, strerror(errno));
 
 	sk = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(TEST_ETH_P));
@@ -420,7 +287,7 @@ TEST_F(chardev, write_to_stack)
 	ASSERT_NE(0, sll.sll_ifindex);
 	ASSERT_EQ(0, bind(sk, (struct sockaddr *)&sll, sizeof(sll)));
 
-	build_frame(frame, 2);
+	build_test_frame(frame, sizeof(frame), NULL, 2);
 	n = write(self->fd, frame, sizeof(frame));
 	ASSERT_EQ((ssize_t)sizeof(frame), n)
 		TH_LOG("write: %s", n < 0 ? strerror(errno) : "short");
@@ -444,7 +311,7 @@ TEST_F(chardev, stack_to_read)
 
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI));
-	ASSERT_EQ(0, set_if_up(self->ifname, 1))
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 1))
 		TH_LOG("set %s up: %s", self->ifname, strerror(errno));
 	flags = fcntl(self->fd, F_GETFL);
 	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, flags | O_NONBLOCK));
@@ -459,7 +326,7 @@ TEST_F(chardev, stack_to_read)
 	memset(sll.sll_addr, 0xff, ETH_ALEN);
 	ASSERT_NE(0, sll.sll_ifindex);
 
-	build_frame(frame, 3);
+	build_test_frame(frame, sizeof(frame), NULL, 3);
 	n = sendto(sk, frame, sizeof(frame), 0, (struct sockaddr *)&sll,
 		   sizeof(sll));
 	ASSERT_EQ((ssize_t)sizeof(frame), n)
@@ -480,13 +347,14 @@ TEST_F(chardev, close_removes)
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI));
 	ASSERT_NE(0U, if_nametoindex(self->ifname));
-	ASSERT_EQ(0, set_if_up(self->ifname, 1));
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 1));
 
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (if_nametoindex(self->ifname) && elapsed_ms(&start) < WAIT_MS)
+	while (if_nametoindex(self->ifname) &&
+	       ms_since(&start) < CHARDEV_WAIT_MS)
 		usleep(10000);
 	EXPECT_EQ(0U, if_nametoindex(self->ifname))
 		TH_LOG("%s still exists after close", self->ifname);
@@ -494,10 +362,8 @@ TEST_F(chardev, close_removes)
 
 int main(int argc, char **argv)
 {
-	struct stat st;
-
 	/* Skip the whole program, not each test, without the device. */
-	if (stat(chardev_path(), &st)) {
+	if (chardev_missing()) {
 		ksft_print_header();
 		ksft_exit_skip("%s: %s\n", chardev_path(), strerror(errno));
 	}

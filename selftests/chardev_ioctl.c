@@ -42,77 +42,7 @@
 /* The harness's setjmp in each test wrapper; our bodies keep no state. */
 #pragma GCC diagnostic ignored "-Wclobbered"
 
-#define DEFAULT_DEV	"/dev/net/vpair"
-#define TEST_ETH_P	0x88b5
-#define FRAME_LEN	60
-
-#ifndef TUNSETCARRIER
-#define TUNSETCARRIER	_IOW('T', 226, int)
-#endif
-#ifndef TUNGETDEVNETNS
-#define TUNGETDEVNETNS	_IO('T', 227)
-#endif
-#ifndef TUN_F_USO4
-#define TUN_F_USO4	0x20
-#endif
-
-static int open_chardev(void)
-{
-	const char *dev = getenv("VPAIR_DEV");
-
-	return open(dev && *dev ? dev : DEFAULT_DEV, O_RDWR | O_CLOEXEC);
-}
-
-static int set_iff(int fd, short flags, const char *name, struct ifreq *ifr)
-{
-	memset(ifr, 0, sizeof(*ifr));
-	ifr->ifr_flags = flags;
-	if (name)
-		memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
-	return ioctl(fd, TUNSETIFF, ifr);
-}
-
-/* A socket ioctl on interface @name. */
-static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
-{
-	int sk, ret;
-
-	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sk < 0)
-		return -1;
-	memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
-	ret = ioctl(sk, req, ifr);
-	close(sk);
-	return ret;
-}
-
-/* Keep IPv6 autoconfiguration traffic off the new devices. */
-static void quiet_ipv6(void)
-{
-	int fd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6",
-		      O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd >= 0) {
-		n = write(fd, "1", 1);	/* best effort */
-		(void)n;
-		close(fd);
-	}
-}
-
-static int set_up(const char *name, int up)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (if_ioctl(name, SIOCGIFFLAGS, &ifr))
-		return -1;
-	if (up)
-		ifr.ifr_flags |= IFF_UP;
-	else
-		ifr.ifr_flags &= ~IFF_UP;
-	return if_ioctl(name, SIOCSIFFLAGS, &ifr);
-}
+#include "chardev_util.h"
 
 static int ethtool_get(const char *name, __u32 cmd)
 {
@@ -144,22 +74,6 @@ static int packet_socket(const char *name)
 		return -1;
 	}
 	return sk;
-}
-
-static void build_frame(unsigned char *frame, const unsigned char *dst,
-			unsigned char tag)
-{
-	static const unsigned char src[ETH_ALEN] = {
-		0x02, 0x00, 0x5e, 0x10, 0x00, 0x01
-	};
-	int i;
-
-	memcpy(frame, dst, ETH_ALEN);
-	memcpy(frame + ETH_ALEN, src, ETH_ALEN);
-	frame[12] = TEST_ETH_P >> 8;
-	frame[13] = TEST_ETH_P & 0xff;
-	for (i = ETH_HLEN; i < FRAME_LEN; i++)
-		frame[i] = (unsigned char)(tag + i);
 }
 
 /*
@@ -195,33 +109,13 @@ FIXTURE(ioc) {
 
 FIXTURE_SETUP(ioc)
 {
-	self->fd = -1;
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
-	quiet_ipv6();
-	self->fd = open_chardev();
-	if (self->fd < 0 && (errno == ENOENT || errno == ENODEV))
-		SKIP(return, "no char device");
-	ASSERT_LE(0, self->fd);
+	self->fd = netns_open_chardev(_metadata, 0);
 }
 
 FIXTURE_TEARDOWN(ioc)
 {
 	if (self->fd >= 0)
 		close(self->fd);
-}
-
-static int create(struct __test_metadata *_metadata, int fd, char *ifname,
-		  short flags)
-{
-	struct ifreq ifr;
-
-	if (set_iff(fd, flags, "", &ifr)) {
-		TH_LOG("TUNSETIFF(%#x): %s", flags, strerror(errno));
-		return -1;
-	}
-	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
-	return 0;
 }
 
 TEST_F(ioc, features)
@@ -267,12 +161,12 @@ TEST_F(ioc, setlink)
 {
 	struct ifreq ifr;
 
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
-			    IFF_TUN | IFF_NO_PI));
-	ASSERT_EQ(0, set_up(self->ifname, 1));
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
+				IFF_TUN | IFF_NO_PI));
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 1));
 	EXPECT_EQ(-1, ioctl(self->fd, TUNSETLINK, ARPHRD_ETHER));
 	EXPECT_EQ(EBUSY, errno);
-	ASSERT_EQ(0, set_up(self->ifname, 0));
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 0));
 	EXPECT_EQ(0, ioctl(self->fd, TUNSETLINK, ARPHRD_ETHER));
 	memset(&ifr, 0, sizeof(ifr));
 	ASSERT_EQ(0, if_ioctl(self->ifname, SIOCGIFHWADDR, &ifr));
@@ -284,8 +178,8 @@ TEST_F(ioc, setlink)
 
 TEST_F(ioc, offload)
 {
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
-			    IFF_TAP | IFF_NO_PI));
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
+				IFF_TAP | IFF_NO_PI));
 	/* no checksum offload until the reader declares it */
 	EXPECT_EQ(0, ethtool_get(self->ifname, ETHTOOL_GTXCSUM));
 	EXPECT_EQ(0, ioctl(self->fd, TUNSETOFFLOAD, TUN_F_CSUM));
@@ -309,56 +203,55 @@ TEST_F(ioc, offload)
 	EXPECT_EQ(0, ethtool_get(self->ifname, ETHTOOL_GTXCSUM));
 }
 
-TEST_F(ioc, sndbuf)
+/*
+ * An int that @get reads as @def at first; @set refuses @bad1 and @bad2
+ * with EINVAL and takes @good, which @get then reads back.
+ */
+static void check_int_ioctl(struct __test_metadata *_metadata, int fd,
+			    unsigned long get, unsigned long set, int def,
+			    int bad1, int bad2, int good)
 {
 	int v = 0;
 
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
-			    IFF_TAP | IFF_NO_PI));
-	ASSERT_EQ(0, ioctl(self->fd, TUNGETSNDBUF, &v));
-	EXPECT_EQ(INT_MAX, v);
-	v = 0;
-	EXPECT_EQ(-1, ioctl(self->fd, TUNSETSNDBUF, &v));
+	ASSERT_EQ(0, ioctl(fd, get, &v));
+	EXPECT_EQ(def, v);
+	v = bad1;
+	EXPECT_EQ(-1, ioctl(fd, set, &v));
 	EXPECT_EQ(EINVAL, errno);
-	v = -5;
-	EXPECT_EQ(-1, ioctl(self->fd, TUNSETSNDBUF, &v));
+	v = bad2;
+	EXPECT_EQ(-1, ioctl(fd, set, &v));
 	EXPECT_EQ(EINVAL, errno);
-	v = 65536;
-	EXPECT_EQ(0, ioctl(self->fd, TUNSETSNDBUF, &v));
+	v = good;
+	EXPECT_EQ(0, ioctl(fd, set, &v));
 	v = 0;
-	ASSERT_EQ(0, ioctl(self->fd, TUNGETSNDBUF, &v));
-	EXPECT_EQ(65536, v);
+	ASSERT_EQ(0, ioctl(fd, get, &v));
+	EXPECT_EQ(good, v);
+}
+
+TEST_F(ioc, sndbuf)
+{
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
+				IFF_TAP | IFF_NO_PI));
+	check_int_ioctl(_metadata, self->fd, TUNGETSNDBUF, TUNSETSNDBUF,
+			INT_MAX, 0, -5, 65536);
 	EXPECT_EQ(-1, ioctl(self->fd, TUNSETSNDBUF, NULL));
 	EXPECT_EQ(EFAULT, errno);
 }
 
 TEST_F(ioc, vnet_hdr_sz)
 {
-	int v = 0;
-
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
-			    IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
-	ASSERT_EQ(0, ioctl(self->fd, TUNGETVNETHDRSZ, &v));
-	EXPECT_EQ(10, v);
-	v = 9;
-	EXPECT_EQ(-1, ioctl(self->fd, TUNSETVNETHDRSZ, &v));
-	EXPECT_EQ(EINVAL, errno);
-	v = -1;
-	EXPECT_EQ(-1, ioctl(self->fd, TUNSETVNETHDRSZ, &v));
-	EXPECT_EQ(EINVAL, errno);
-	v = 12;
-	EXPECT_EQ(0, ioctl(self->fd, TUNSETVNETHDRSZ, &v));
-	v = 0;
-	ASSERT_EQ(0, ioctl(self->fd, TUNGETVNETHDRSZ, &v));
-	EXPECT_EQ(12, v);
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
+				IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
+	check_int_ioctl(_metadata, self->fd, TUNGETVNETHDRSZ, TUNSETVNETHDRSZ,
+			10, 9, -1, 12);
 }
 
 TEST_F(ioc, vnet_endian)
 {
 	int v = 7;
 
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
-			    IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
+				IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
 	ASSERT_EQ(0, ioctl(self->fd, TUNGETVNETLE, &v));
 	EXPECT_EQ(0, v);
 	v = 5;
@@ -383,9 +276,9 @@ TEST_F(ioc, carrier)
 	struct ifreq ifr;
 	int fd2, v;
 
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
-			    IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE));
-	ASSERT_EQ(0, set_up(self->ifname, 1));
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
+				IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE));
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 1));
 	EXPECT_EQ(1, ethtool_get(self->ifname, ETHTOOL_GLINK));
 	v = 0;
 	EXPECT_EQ(0, ioctl(self->fd, TUNSETCARRIER, &v));
@@ -404,9 +297,9 @@ TEST_F(ioc, carrier)
 	EXPECT_EQ(0, ioctl(self->fd, TUNSETCARRIER, &v));
 
 	/* IFF_NO_CARRIER on attach */
-	fd2 = open_chardev();
+	fd2 = open_chardev(0);
 	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, set_iff(fd2, IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE |
+	ASSERT_EQ(0, tun_setiff(fd2, IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE |
 			     IFF_NO_CARRIER, self->ifname, &ifr));
 	EXPECT_EQ(0, ethtool_get(self->ifname, ETHTOOL_GLINK));
 	close(fd2);
@@ -417,8 +310,8 @@ TEST_F(ioc, devnetns)
 	struct stat a, b;
 	int nsfd;
 
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
-			    IFF_TUN | IFF_NO_PI));
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
+				IFF_TUN | IFF_NO_PI));
 	nsfd = ioctl(self->fd, TUNGETDEVNETNS);
 	ASSERT_LE(0, nsfd) TH_LOG("TUNGETDEVNETNS: %s", strerror(errno));
 	ASSERT_EQ(0, fstat(nsfd, &a));
@@ -430,21 +323,13 @@ TEST_F(ioc, devnetns)
 
 TEST_F(ioc, ifindex)
 {
-	struct ifreq ifr;
 	int v = -1;
 
 	EXPECT_EQ(-1, ioctl(self->fd, TUNSETIFINDEX, &v));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, TUNSETIFINDEX, NULL));
 	EXPECT_EQ(EFAULT, errno);
-	v = 4242;
-	ASSERT_EQ(0, ioctl(self->fd, TUNSETIFINDEX, &v));
-	ASSERT_EQ(0, set_iff(self->fd, IFF_TAP | IFF_NO_PI, "", &ifr));
-	EXPECT_EQ(4242U, if_nametoindex(ifr.ifr_name));
-	/* too late once attached */
-	v = 4243;
-	EXPECT_EQ(-1, ioctl(self->fd, TUNSETIFINDEX, &v));
-	EXPECT_EQ(EPERM, errno);
+	check_setifindex(_metadata, self->fd, 4242, 4243);
 }
 
 TEST_F(ioc, hwaddr)
@@ -454,8 +339,8 @@ TEST_F(ioc, hwaddr)
 	};
 	struct ifreq ifr, sifr;
 
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
-			    IFF_TAP | IFF_NO_PI));
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
+				IFF_TAP | IFF_NO_PI));
 	memset(&ifr, 0, sizeof(ifr));
 	ASSERT_EQ(0, ioctl(self->fd, SIOCGIFHWADDR, &ifr));
 	memset(&sifr, 0, sizeof(sifr));
@@ -489,19 +374,13 @@ FIXTURE_SETUP(tap)
 {
 	struct ifreq ifr;
 
-	self->fd = -1;
 	self->sk = -1;
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
-	quiet_ipv6();
-	self->fd = open_chardev();
-	if (self->fd < 0 && (errno == ENOENT || errno == ENODEV))
-		SKIP(return, "no char device");
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, set_iff(self->fd, IFF_TAP | IFF_NO_PI, "", &ifr));
-	memcpy(self->ifname, ifr.ifr_name, IFNAMSIZ);
+	self->fd = netns_open_chardev(_metadata, 0);
+	if (self->fd < 0)
+		return;
+	ASSERT_EQ(0, tun_create(self->fd, IFF_TAP | IFF_NO_PI, self->ifname));
 	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
-	ASSERT_EQ(0, set_up(self->ifname, 1));
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 1));
 	memset(&ifr, 0, sizeof(ifr));
 	ASSERT_EQ(0, if_ioctl(self->ifname, SIOCGIFHWADDR, &ifr));
 	memcpy(self->mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
@@ -521,9 +400,9 @@ FIXTURE_TEARDOWN(tap)
 static ssize_t through(FIXTURE_DATA(tap) *self, const unsigned char *dst,
 		       unsigned char tag, unsigned char *buf)
 {
-	unsigned char frame[FRAME_LEN];
+	unsigned char frame[TEST_FRAME_LEN];
 
-	build_frame(frame, dst, tag);
+	build_test_frame(frame, TEST_FRAME_LEN, dst, tag);
 	if (send(self->sk, frame, sizeof(frame), 0) != sizeof(frame))
 		return -1;
 	return read_test_frame(self->fd, buf, 2048);
@@ -544,20 +423,20 @@ TEST_F(tap, txfilter)
 	unsigned char buf[2048];
 	int i;
 
-	ASSERT_EQ(FRAME_LEN, through(self, other, 1, buf));
+	ASSERT_EQ(TEST_FRAME_LEN, through(self, other, 1, buf));
 
 	memset(&flt, 0, sizeof(flt));
 	flt.f.count = 1;
 	memcpy(flt.addr[0], self->mac, ETH_ALEN);
 	EXPECT_EQ(1, ioctl(self->fd, TUNSETTXFILTER, &flt));
 	EXPECT_EQ(0, through(self, other, 2, buf));
-	EXPECT_EQ(FRAME_LEN, through(self, self->mac, 3, buf));
+	EXPECT_EQ(TEST_FRAME_LEN, through(self, self->mac, 3, buf));
 	EXPECT_EQ(0, through(self, mcast, 4, buf));
 
 	/* ALLMULTI lets every multicast frame through */
 	flt.f.flags = TUN_FLT_ALLMULTI;
 	EXPECT_EQ(1, ioctl(self->fd, TUNSETTXFILTER, &flt));
-	EXPECT_EQ(FRAME_LEN, through(self, mcast, 5, buf));
+	EXPECT_EQ(TEST_FRAME_LEN, through(self, mcast, 5, buf));
 	EXPECT_EQ(0, through(self, other, 6, buf));
 
 	/* past 8 exact entries a unicast address turns the filter off */
@@ -568,7 +447,7 @@ TEST_F(tap, txfilter)
 		flt.addr[i][5] ^= (unsigned char)(i + 1);
 	}
 	EXPECT_EQ(0, ioctl(self->fd, TUNSETTXFILTER, &flt));
-	EXPECT_EQ(FRAME_LEN, through(self, other, 7, buf));
+	EXPECT_EQ(TEST_FRAME_LEN, through(self, other, 7, buf));
 
 	/* count 0: off */
 	flt.f.count = 1;
@@ -576,7 +455,7 @@ TEST_F(tap, txfilter)
 	EXPECT_EQ(1, ioctl(self->fd, TUNSETTXFILTER, &flt));
 	flt.f.count = 0;
 	EXPECT_EQ(0, ioctl(self->fd, TUNSETTXFILTER, &flt));
-	EXPECT_EQ(FRAME_LEN, through(self, other, 8, buf));
+	EXPECT_EQ(TEST_FRAME_LEN, through(self, other, 8, buf));
 }
 
 TEST_F(tap, socket_filter)
@@ -602,7 +481,7 @@ TEST_F(tap, socket_filter)
 	EXPECT_EQ(20, through(self, bcast, 2, buf));
 
 	ASSERT_EQ(0, ioctl(self->fd, TUNDETACHFILTER, &prog));
-	EXPECT_EQ(FRAME_LEN, through(self, bcast, 3, buf));
+	EXPECT_EQ(TEST_FRAME_LEN, through(self, bcast, 3, buf));
 
 	/* an invalid program */
 	prog.len = 0;
@@ -617,7 +496,7 @@ TEST_F(ioc, nofilter)
 	struct sock_fprog prog = { .len = 1, .filter = drop };
 	struct ifreq ifr;
 
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname, IFF_TAP));
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname, IFF_TAP));
 	memset(&ifr, 0, sizeof(ifr));
 	ASSERT_EQ(0, ioctl(self->fd, TUNGETIFF, &ifr));
 	EXPECT_EQ(IFF_NOFILTER, ifr.ifr_flags & IFF_NOFILTER);
@@ -630,40 +509,13 @@ TEST_F(ioc, nofilter)
 	EXPECT_EQ(IFF_NOFILTER, ifr.ifr_flags & IFF_NOFILTER);
 }
 
-/* Transmit drops of @name, from /proc/net/dev. */
-static long tx_dropped(const char *name)
-{
-	unsigned long v[12];
-	char line[512], *p;
-	long ret = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/dev", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		p = strchr(line, ':');
-		if (!p)
-			continue;
-		*p = '\0';
-		if (strcmp(line + strspn(line, " "), name))
-			continue;
-		if (sscanf(p + 1, "%lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu",
-			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-			   &v[7], &v[8], &v[9], &v[10], &v[11]) == 12)
-			ret = (long)v[11];
-	}
-	fclose(f);
-	return ret;
-}
-
 /* The receive ring holds txqueuelen packets; the rest are dropped. */
 TEST_F(tap, ring_bound)
 {
 	static const unsigned char bcast[ETH_ALEN] = {
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 	};
-	unsigned char frame[FRAME_LEN], buf[2048];
+	unsigned char frame[TEST_FRAME_LEN], buf[2048];
 	struct ifreq ifr;
 	int i, n = 0;
 	long drops;
@@ -673,34 +525,18 @@ TEST_F(tap, ring_bound)
 	ASSERT_EQ(0, if_ioctl(self->ifname, SIOCSIFTXQLEN, &ifr));
 	while (read(self->fd, buf, sizeof(buf)) > 0)
 		;
-	drops = tx_dropped(self->ifname);
+	drops = proc_net_dev(self->ifname, 11);
 	for (i = 0; i < 30; i++) {
-		build_frame(frame, bcast, (unsigned char)i);
-		ASSERT_EQ(FRAME_LEN, send(self->sk, frame, FRAME_LEN, 0));
+		build_test_frame(frame, TEST_FRAME_LEN, bcast,
+				 (unsigned char)i);
+		ASSERT_EQ(TEST_FRAME_LEN,
+			  send(self->sk, frame, TEST_FRAME_LEN, 0));
 	}
 	usleep(200000);
 	while (read(self->fd, buf, sizeof(buf)) > 0)
 		n++;
 	EXPECT_EQ(10, n);
-	EXPECT_EQ(drops + 20, tx_dropped(self->ifname));
-}
-
-/* An eBPF socket filter that returns @ret, or -1. */
-static int load_ebpf(int ret)
-{
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = ret },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-	attr.insns = (unsigned long)insns;
-	attr.insn_cnt = 2;
-	attr.license = (unsigned long)"GPL";
-	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	EXPECT_EQ(drops + 20, proc_net_dev(self->ifname, 11));
 }
 
 TEST_F(tap, filter_ebpf)
@@ -722,7 +558,7 @@ TEST_F(tap, filter_ebpf)
 	ASSERT_EQ(0, ioctl(self->fd, TUNSETFILTEREBPF, &prog));
 	EXPECT_EQ(30, through(self, bcast, 2, buf));
 	EXPECT_EQ(0, ioctl(self->fd, TUNSETFILTEREBPF, &off));
-	EXPECT_EQ(FRAME_LEN, through(self, bcast, 3, buf));
+	EXPECT_EQ(TEST_FRAME_LEN, through(self, bcast, 3, buf));
 	close(prog);
 
 	/* not a BPF program */
@@ -740,8 +576,8 @@ TEST_F(ioc, filters_tun)
 	struct sock_fprog prog = { .len = 1, .filter = drop };
 	struct tun_filter flt = { 0 };
 
-	ASSERT_EQ(0, create(_metadata, self->fd, self->ifname,
-			    IFF_TUN | IFF_NO_PI));
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
+				IFF_TUN | IFF_NO_PI));
 	EXPECT_EQ(-1, ioctl(self->fd, TUNSETTXFILTER, &flt));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, TUNATTACHFILTER, &prog));

@@ -27,8 +27,6 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
-#include "chardev_util.h"
-
 /* The harness has an unused handler parameter; keep -Wextra for our code. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -40,6 +38,8 @@
  */
 #pragma GCC diagnostic ignored "-Wclobbered"
 
+#include "chardev_util.h"
+
 #define MQ_FLAGS	(IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE)
 #define SQ_FLAGS	(IFF_TAP | IFF_NO_PI)
 /* Time budget of each threaded test, and its minimum number of rounds. */
@@ -47,15 +47,6 @@
 #define STRESS_MIN	10
 /* How long a thread must sleep to count as blocked in read() or poll(). */
 #define BLOCK_MS	100
-
-/* Every test gets its own network namespace. */
-static int enter_netns(void)
-{
-	if (unshare(CLONE_NEWNET))
-		return -1;
-	quiet_ipv6();
-	return 0;
-}
 
 /* A multiqueue device with two attached queues. */
 struct mq_dev {
@@ -103,17 +94,6 @@ static int exists(const struct mq_dev *mq)
 	char name[IFNAMSIZ];
 
 	return !!if_indextoname(mq->ifindex, name);
-}
-
-/* Flags TUNGETIFF reports for @fd, or -errno. */
-static int getiff_flags(int fd)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (ioctl(fd, TUNGETIFF, &ifr))
-		return -errno;
-	return (unsigned short)ifr.ifr_flags;
 }
 
 /*
@@ -274,6 +254,17 @@ static int one_ordering(enum ordering o, char *why, size_t whylen)
 	return ret;
 }
 
+/* A new single-queue tap: its fd, @name and @ifindex. */
+static int sq_create(struct __test_metadata *_metadata, char *name,
+		     unsigned int *ifindex)
+{
+	int fd = tun_open_attach(name, SQ_FLAGS);
+
+	ASSERT_LE(0, fd) TH_LOG("TUNSETIFF: %s", strerror(errno));
+	*ifindex = if_nametoindex(name);
+	return fd;
+}
+
 /* The fixture only checks that the device opens, in a fresh namespace. */
 FIXTURE(lc) {
 	int fd;
@@ -284,7 +275,7 @@ FIXTURE_SETUP(lc)
 	self->fd = -1;
 	if (enter_netns())
 		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
-	self->fd = chardev_open(0);
+	self->fd = open_chardev(0);
 	ASSERT_LE(0, self->fd) TH_LOG("open(%s): %s", chardev_path(),
 				      strerror(errno));
 }
@@ -476,9 +467,7 @@ TEST_F(lc, last_close_deletes)
 	unsigned int ifindex;
 	int fd;
 
-	fd = tun_open_attach(name, SQ_FLAGS);
-	ASSERT_LE(0, fd) TH_LOG("TUNSETIFF: %s", strerror(errno));
-	ifindex = if_nametoindex(name);
+	fd = sq_create(_metadata, name, &ifindex);
 	ASSERT_NE(0U, ifindex);
 	ASSERT_EQ(0, netdev_set_up(name, 1));
 	ASSERT_EQ(0, close(fd));
@@ -505,9 +494,7 @@ TEST_F(lc, persist_survives_and_reattaches)
 	int fd, fd2, flags;
 	struct ifreq ifr;
 
-	fd = tun_open_attach(name, SQ_FLAGS);
-	ASSERT_LE(0, fd) TH_LOG("TUNSETIFF: %s", strerror(errno));
-	ifindex = if_nametoindex(name);
+	fd = sq_create(_metadata, name, &ifindex);
 	ASSERT_EQ(0, ioctl(fd, TUNSETPERSIST, 1))
 		TH_LOG("TUNSETPERSIST: %s", strerror(errno));
 	flags = getiff_flags(fd);
@@ -530,7 +517,7 @@ TEST_F(lc, persist_survives_and_reattaches)
 		TH_LOG("flags 0x%x", flags);
 
 	/* A second file cannot attach to the single queue. */
-	fd2 = chardev_open(0);
+	fd2 = open_chardev(0);
 	ASSERT_LE(0, fd2);
 	EXPECT_EQ(-1, tun_setiff(fd2, SQ_FLAGS, name, &ifr));
 	EXPECT_EQ(EBUSY, errno);
@@ -553,13 +540,11 @@ TEST_F(lc, persist_reattach_mismatch)
 	struct ifreq ifr;
 	int fd;
 
-	fd = tun_open_attach(name, SQ_FLAGS);
-	ASSERT_LE(0, fd) TH_LOG("TUNSETIFF: %s", strerror(errno));
-	ifindex = if_nametoindex(name);
+	fd = sq_create(_metadata, name, &ifindex);
 	ASSERT_EQ(0, ioctl(fd, TUNSETPERSIST, 1));
 	ASSERT_EQ(0, close(fd));
 
-	fd = chardev_open(0);
+	fd = open_chardev(0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, tun_setiff(fd, IFF_TUN | IFF_NO_PI, name, &ifr));
 	EXPECT_EQ(EINVAL, errno);
@@ -787,9 +772,7 @@ TEST_F(lc, deleted_then_setiff)
 	struct ifreq ifr;
 	int fd;
 
-	fd = tun_open_attach(name, SQ_FLAGS);
-	ASSERT_LE(0, fd) TH_LOG("TUNSETIFF: %s", strerror(errno));
-	ifindex = if_nametoindex(name);
+	fd = sq_create(_metadata, name, &ifindex);
 	ASSERT_EQ(0, rtnl_dellink((int)ifindex));
 	ASSERT_TRUE(ifindex_gone(ifindex, CHARDEV_WAIT_MS));
 	EXPECT_EQ(-EBADFD, getiff_flags(fd));

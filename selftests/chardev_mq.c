@@ -38,69 +38,12 @@
 /* The harness's setjmp in each test wrapper; our bodies keep no state. */
 #pragma GCC diagnostic ignored "-Wclobbered"
 
-#define DEFAULT_DEV	"/dev/net/vpair"
+#include "chardev_util.h"
+
 #define MAX_QUEUES	256
 #define NQ		4
 #define NFLOWS		8
 #define BASE_PORT	40000
-
-static int open_chardev(void)
-{
-	const char *dev = getenv("VPAIR_DEV");
-
-	return open(dev && *dev ? dev : DEFAULT_DEV,
-		    O_RDWR | O_CLOEXEC | O_NONBLOCK);
-}
-
-static int set_iff(int fd, short flags, const char *name, struct ifreq *ifr)
-{
-	memset(ifr, 0, sizeof(*ifr));
-	ifr->ifr_flags = flags;
-	if (name)
-		memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
-	return ioctl(fd, TUNSETIFF, ifr);
-}
-
-static int set_queue(int fd, short flags)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = flags;
-	return ioctl(fd, TUNSETQUEUE, &ifr);
-}
-
-static short get_flags(int fd)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (ioctl(fd, TUNGETIFF, &ifr))
-		return -1;
-	return ifr.ifr_flags;
-}
-
-static void quiet_ipv6(void)
-{
-	int fd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6",
-		      O_WRONLY | O_CLOEXEC);
-
-	ssize_t n;
-
-	if (fd >= 0) {
-		n = write(fd, "1", 1);	/* best effort */
-		(void)n;
-		close(fd);
-	}
-}
-
-static int run(const char *fmt, const char *a)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), fmt, a, a, a);
-	return system(cmd);
-}
 
 #define MQTAP	(IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE)
 
@@ -116,19 +59,15 @@ FIXTURE_SETUP(mq)
 
 	for (i = 0; i < NQ; i++)
 		self->fd[i] = -1;
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
-	quiet_ipv6();
-	self->fd[0] = open_chardev();
-	if (self->fd[0] < 0 && (errno == ENOENT || errno == ENODEV))
-		SKIP(return, "no char device");
-	ASSERT_LE(0, self->fd[0]);
-	ASSERT_EQ(0, set_iff(self->fd[0], MQTAP, "", &ifr));
-	memcpy(self->ifname, ifr.ifr_name, IFNAMSIZ);
+	self->fd[0] = netns_open_chardev(_metadata, O_NONBLOCK);
+	if (self->fd[0] < 0)
+		return;
+	ASSERT_EQ(0, tun_create(self->fd[0], MQTAP, self->ifname));
 	for (i = 1; i < NQ; i++) {
-		self->fd[i] = open_chardev();
+		self->fd[i] = open_chardev(O_NONBLOCK);
 		ASSERT_LE(0, self->fd[i]);
-		ASSERT_EQ(0, set_iff(self->fd[i], MQTAP, self->ifname, &ifr));
+		ASSERT_EQ(0, tun_setiff(self->fd[i], MQTAP, self->ifname,
+					&ifr));
 	}
 }
 
@@ -146,13 +85,14 @@ TEST_F(mq, attach)
 	struct ifreq ifr;
 	int fd;
 
-	EXPECT_EQ(IFF_MULTI_QUEUE, get_flags(self->fd[1]) & IFF_MULTI_QUEUE);
-	fd = open_chardev();
+	EXPECT_EQ(IFF_MULTI_QUEUE,
+		  getiff_flags(self->fd[1]) & IFF_MULTI_QUEUE);
+	fd = open_chardev(O_NONBLOCK);
 	ASSERT_LE(0, fd);
 	/* the multiqueue flag must match the device's */
-	EXPECT_EQ(-1, set_iff(fd, IFF_TAP | IFF_NO_PI, self->ifname, &ifr));
+	EXPECT_EQ(-1, tun_setiff(fd, IFF_TAP | IFF_NO_PI, self->ifname, &ifr));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, set_iff(fd, MQTAP, self->ifname, &ifr));
+	EXPECT_EQ(0, tun_setiff(fd, MQTAP, self->ifname, &ifr));
 	close(fd);
 }
 
@@ -165,20 +105,20 @@ TEST_F(mq, max_queues)
 
 	setrlimit(RLIMIT_NOFILE, &rl);
 	for (i = 0; n < MAX_QUEUES; i++, n++) {
-		fds[i] = open_chardev();
+		fds[i] = open_chardev(O_NONBLOCK);
 		ASSERT_LE(0, fds[i]);
-		ASSERT_EQ(0, set_iff(fds[i], MQTAP, self->ifname, &ifr))
+		ASSERT_EQ(0, tun_setiff(fds[i], MQTAP, self->ifname, &ifr))
 			TH_LOG("queue %d: %s", n, strerror(errno));
 	}
-	fd = open_chardev();
+	fd = open_chardev(O_NONBLOCK);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-1, set_iff(fd, MQTAP, self->ifname, &ifr));
+	EXPECT_EQ(-1, tun_setiff(fd, MQTAP, self->ifname, &ifr));
 	EXPECT_EQ(E2BIG, errno);
-	ASSERT_EQ(0, set_queue(self->fd[1], IFF_DETACH_QUEUE));
-	EXPECT_EQ(-1, set_iff(fd, MQTAP, self->ifname, &ifr));
+	ASSERT_EQ(0, tun_setqueue(self->fd[1], NULL, IFF_DETACH_QUEUE));
+	EXPECT_EQ(-1, tun_setiff(fd, MQTAP, self->ifname, &ifr));
 	EXPECT_EQ(E2BIG, errno);
 	close(fds[0]);
-	EXPECT_EQ(0, set_iff(fd, MQTAP, self->ifname, &ifr));
+	EXPECT_EQ(0, tun_setiff(fd, MQTAP, self->ifname, &ifr));
 	close(fd);
 	for (i = 1; i < MAX_QUEUES - NQ; i++)
 		close(fds[i]);
@@ -190,30 +130,31 @@ TEST_F(mq, set_queue)
 	struct ifreq ifr;
 	int fd;
 
-	EXPECT_EQ(-1, set_queue(self->fd[1], 0));
+	EXPECT_EQ(-1, tun_setqueue(self->fd[1], NULL, 0));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, set_queue(self->fd[1], IFF_ATTACH_QUEUE));
+	EXPECT_EQ(-1, tun_setqueue(self->fd[1], NULL, IFF_ATTACH_QUEUE));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, set_queue(self->fd[1], IFF_DETACH_QUEUE));
-	EXPECT_EQ(IFF_DETACH_QUEUE, get_flags(self->fd[1]) & IFF_DETACH_QUEUE);
-	EXPECT_EQ(-1, set_queue(self->fd[1], IFF_DETACH_QUEUE));
+	EXPECT_EQ(0, tun_setqueue(self->fd[1], NULL, IFF_DETACH_QUEUE));
+	EXPECT_EQ(IFF_DETACH_QUEUE,
+		  getiff_flags(self->fd[1]) & IFF_DETACH_QUEUE);
+	EXPECT_EQ(-1, tun_setqueue(self->fd[1], NULL, IFF_DETACH_QUEUE));
 	EXPECT_EQ(EINVAL, errno);
 	/* TUNSETIFF on a detached queue: still attached to its device */
-	EXPECT_EQ(-1, set_iff(self->fd[1], MQTAP, self->ifname, &ifr));
+	EXPECT_EQ(-1, tun_setiff(self->fd[1], MQTAP, self->ifname, &ifr));
 	EXPECT_EQ(EEXIST, errno);
 	/* it reads nothing */
 	EXPECT_EQ(-1, read(self->fd[1], frame, sizeof(frame)));
 	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_EQ(0, set_queue(self->fd[1], IFF_ATTACH_QUEUE));
-	EXPECT_EQ(0, get_flags(self->fd[1]) & IFF_DETACH_QUEUE);
-	EXPECT_EQ(-1, set_queue(self->fd[1], IFF_ATTACH_QUEUE));
+	EXPECT_EQ(0, tun_setqueue(self->fd[1], NULL, IFF_ATTACH_QUEUE));
+	EXPECT_EQ(0, getiff_flags(self->fd[1]) & IFF_DETACH_QUEUE);
+	EXPECT_EQ(-1, tun_setqueue(self->fd[1], NULL, IFF_ATTACH_QUEUE));
 	EXPECT_EQ(EINVAL, errno);
 
 	/* a single-queue device has no queue to detach */
-	fd = open_chardev();
+	fd = open_chardev(O_NONBLOCK);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, set_iff(fd, IFF_TAP | IFF_NO_PI, "", &ifr));
-	EXPECT_EQ(-1, set_queue(fd, IFF_DETACH_QUEUE));
+	ASSERT_EQ(0, tun_setiff(fd, IFF_TAP | IFF_NO_PI, "", &ifr));
+	EXPECT_EQ(-1, tun_setqueue(fd, NULL, IFF_DETACH_QUEUE));
 	EXPECT_EQ(EINVAL, errno);
 	close(fd);
 }
@@ -221,10 +162,8 @@ TEST_F(mq, set_queue)
 /* The device is up, 10.23.1.1/24, with a neighbour 10.23.1.2. */
 static void setup_ip(struct __test_metadata *_metadata, const char *ifname)
 {
-	ASSERT_EQ(0, run("ip link set %s up && "
-			 "ip addr add 10.23.1.1/24 dev %s && "
-			 "ip neigh add 10.23.1.2 lladdr 02:00:00:00:00:02 dev %s",
-			 ifname));
+	ASSERT_EQ(0, netdev_set_up(ifname, 1));
+	ASSERT_EQ(0, add_test_addr(ifname));
 }
 
 /* Which queue gets the UDP datagram to port @port (-1: none). */
@@ -362,20 +301,9 @@ TEST_F(mq, steering)
 /* TUNSETSTEERINGEBPF: the program's return value modulo the queues. */
 TEST_F(mq, steering_ebpf)
 {
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = NQ + 2 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
 	int prog, f, sk, off = -1;
-	union bpf_attr attr;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-	attr.insns = (unsigned long)insns;
-	attr.insn_cnt = 2;
-	attr.license = (unsigned long)"GPL";
-	prog = (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	prog = load_ebpf(NQ + 2);
 	if (prog < 0)
 		SKIP(return, "BPF_PROG_LOAD: %s", strerror(errno));
 

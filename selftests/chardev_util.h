@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the char-device selftests (chardev_*.c): opening the
- * device under test, TUNSETIFF/TUNSETQUEUE, link state, deletion through
- * rtnetlink with its acknowledgment, and waiting for a netdev to go.
+ * device under test in a namespace of its own, TUNSETIFF/TUNSETQUEUE/
+ * TUNGETIFF, socket ioctls and link state, test frames, /proc/net/dev
+ * counters, eBPF programs, shell commands, deletion through rtnetlink with
+ * its acknowledgment, and waiting for a netdev to go. The ones that log or
+ * skip through the kselftest harness are defined when the harness is
+ * included first.
  *
  * VPAIR_DEV selects the device (default /dev/net/vpair); /dev/net/tun runs
  * the same tests against Linux's tun driver.
@@ -12,13 +16,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/if_tun.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -27,12 +37,34 @@
 /* How long asynchronous kernel work may take (device removal, ...). */
 #define CHARDEV_WAIT_MS		3000
 
+/* Test frames: IEEE 802 local experimental ethertype, never used by the
+ * stack, and the length of a minimal Ethernet frame.
+ */
+#define TEST_ETH_P		0x88b5
+#define TEST_FRAME_LEN		60
+
 /* Flags of TUNSETIFF that older uapi headers lack. */
 #ifndef IFF_NAPI
 #define IFF_NAPI		0x0010
 #endif
+#ifndef IFF_NAPI_FRAGS
+#define IFF_NAPI_FRAGS		0x0020
+#endif
 #ifndef IFF_NO_CARRIER
 #define IFF_NO_CARRIER		0x0040
+#endif
+/* ... and ioctls and offload bits (6.2's USO) that they lack. */
+#ifndef TUNSETCARRIER
+#define TUNSETCARRIER		_IOW('T', 226, int)
+#endif
+#ifndef TUNGETDEVNETNS
+#define TUNGETDEVNETNS		_IO('T', 227)
+#endif
+#ifndef TUN_F_USO4
+#define TUN_F_USO4		0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6		0x40
 #endif
 
 static inline const char *chardev_path(void)
@@ -58,7 +90,7 @@ static inline const char *chardev_prefix(int tap)
 	return tap ? "vtap" : "vtun";
 }
 
-static inline int chardev_open(int flags)
+static inline int open_chardev(int flags)
 {
 	return open(chardev_path(), O_RDWR | O_CLOEXEC | flags);
 }
@@ -98,48 +130,172 @@ static inline int tun_setqueue(int fd, const char *name, int flags)
 	return ioctl(fd, TUNSETQUEUE, &ifr);
 }
 
+/*
+ * TUNSETIFF of @name (may be "") on @fd; the final name in @name
+ * (IFNAMSIZ bytes). 0, or -1 with errno.
+ */
+static inline int tun_attach(int fd, int flags, char *name)
+{
+	struct ifreq ifr;
+
+	if (tun_setiff(fd, flags, name, &ifr))
+		return -1;
+	memcpy(name, ifr.ifr_name, IFNAMSIZ);
+	name[IFNAMSIZ - 1] = '\0';
+	return 0;
+}
+
+/* A new device on @fd, its name in @name (IFNAMSIZ bytes). */
+static inline int tun_create(int fd, int flags, char *name)
+{
+	memset(name, 0, IFNAMSIZ);
+	return tun_attach(fd, flags, name);
+}
+
 /* Open the device under test and create or attach @name (may be "").
  * Returns the fd, the final name in @name (IFNAMSIZ bytes), or -1.
  */
 static inline int tun_open_attach(char *name, int flags)
 {
-	struct ifreq ifr;
 	int fd, err;
 
-	fd = chardev_open(0);
+	fd = open_chardev(0);
 	if (fd < 0)
 		return -1;
-	if (tun_setiff(fd, flags, name, &ifr)) {
+	if (tun_attach(fd, flags, name)) {
 		err = errno;
 		close(fd);
 		errno = err;
 		return -1;
 	}
-	memcpy(name, ifr.ifr_name, IFNAMSIZ);
-	name[IFNAMSIZ - 1] = '\0';
 	return fd;
+}
+
+/* Flags TUNGETIFF reports for @fd, or -errno. */
+static inline int getiff_flags(int fd)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr))
+		return -errno;
+	return (unsigned short)ifr.ifr_flags;
+}
+
+/* A socket ioctl @req on the netdev @name; @ifr holds its argument. */
+static inline int if_ioctl(const char *name, unsigned long req,
+			   struct ifreq *ifr)
+{
+	int sk, ret;
+
+	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return -1;
+	memset(ifr->ifr_name, 0, IFNAMSIZ);
+	memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ));
+	ret = ioctl(sk, req, ifr);
+	close(sk);
+	return ret;
 }
 
 /* SIOCGIFFLAGS/SIOCSIFFLAGS on the netdev @name. */
 static inline int netdev_set_up(const char *name, int up)
 {
 	struct ifreq ifr;
-	int sk, ret;
 
-	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sk < 0)
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_ioctl(name, SIOCGIFFLAGS, &ifr))
 		return -1;
-	ifr_prepare(&ifr, 0, name);
-	ret = ioctl(sk, SIOCGIFFLAGS, &ifr);
-	if (!ret) {
-		if (up)
-			ifr.ifr_flags |= IFF_UP;
-		else
-			ifr.ifr_flags &= ~IFF_UP;
-		ret = ioctl(sk, SIOCSIFFLAGS, &ifr);
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	return if_ioctl(name, SIOCSIFFLAGS, &ifr);
+}
+
+/*
+ * A test frame of @len bytes: to @dst (broadcast if NULL) from a local
+ * address, of ethertype TEST_ETH_P, byte i of the payload tag + i.
+ */
+static inline void build_test_frame(unsigned char *frame, size_t len,
+				    const unsigned char *dst,
+				    unsigned char tag)
+{
+	static const unsigned char src[ETH_ALEN] = {
+		0x02, 0x00, 0x5e, 0x10, 0x00, 0x01
+	};
+	struct ethhdr *eth = (struct ethhdr *)frame;
+	size_t i;
+
+	if (dst)
+		memcpy(eth->h_dest, dst, ETH_ALEN);
+	else
+		memset(eth->h_dest, 0xff, ETH_ALEN);
+	memcpy(eth->h_source, src, ETH_ALEN);
+	eth->h_proto = htons(TEST_ETH_P);
+	for (i = ETH_HLEN; i < len; i++)
+		frame[i] = (unsigned char)(tag + i);
+}
+
+/*
+ * Column @col (0: receive bytes, ... 5: receive frame errors, ...
+ * 11: transmit drops) of @name's line in /proc/net/dev, or -1.
+ */
+static inline long proc_net_dev(const char *name, unsigned int col)
+{
+	unsigned long v[16];
+	char line[512], *p;
+	long ret = -1;
+	FILE *f;
+
+	if (col >= 16)
+		return -1;
+	f = fopen("/proc/net/dev", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		*p = '\0';
+		if (strcmp(line + strspn(line, " "), name))
+			continue;
+		if (sscanf(p + 1, "%lu %lu %lu %lu %lu %lu %lu %lu "
+			   "%lu %lu %lu %lu %lu %lu %lu %lu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7], &v[8], &v[9], &v[10], &v[11], &v[12],
+			   &v[13], &v[14], &v[15]) > (int)col)
+			ret = (long)v[col];
 	}
-	close(sk);
+	fclose(f);
 	return ret;
+}
+
+/* An eBPF socket filter program that returns @ret: its fd, or -1. */
+static inline int load_ebpf(int ret)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = ret },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = 2;
+	attr.license = (unsigned long)"GPL";
+	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+/* system() of @fmt with every %s (at most three) replaced by @a. */
+static inline int run_cmd(const char *fmt, const char *a)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), fmt, a, a, a);
+	return system(cmd);
 }
 
 /*
@@ -247,5 +403,76 @@ static inline void quiet_ipv6(void)
 		close(fd);
 	}
 }
+
+/*
+ * The test addresses on @ifname: 10.23.1.1/24, and a neighbour 10.23.1.2
+ * with a fixed MAC (nothing answers for it).
+ */
+static inline int add_test_addr(const char *ifname)
+{
+	return run_cmd("ip addr add 10.23.1.1/24 dev %s && "
+		       "ip neigh add 10.23.1.2 lladdr 02:00:00:00:00:02 dev %s",
+		       ifname);
+}
+
+/* A network namespace of one's own, without IPv6 autoconfiguration. */
+static inline int enter_netns(void)
+{
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	quiet_ipv6();
+	return 0;
+}
+
+#ifdef TH_LOG	/* the kselftest harness is included */
+/*
+ * For a FIXTURE_SETUP: enter a network namespace of its own and open the
+ * device under test with @flags. The fd, or -1 when the test is skipped
+ * (no namespace, no device); a failure to open fails the test.
+ */
+static inline int netns_open_chardev(struct __test_metadata *_metadata,
+				     int flags)
+{
+	int fd;
+
+	if (enter_netns())
+		SKIP(return -1, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	fd = open_chardev(flags);
+	if (fd < 0 && (errno == ENOENT || errno == ENODEV || errno == ENXIO))
+		SKIP(return -1, "%s: %s", chardev_path(), strerror(errno));
+	ASSERT_LE(0, fd)
+		TH_LOG("open(%s): %s", chardev_path(), strerror(errno));
+	return fd;
+}
+
+/* tun_create() that logs its failure: 0 or -1. */
+static inline int create_dev(struct __test_metadata *_metadata, int fd,
+			     char *ifname, int flags)
+{
+	if (tun_create(fd, flags, ifname)) {
+		TH_LOG("TUNSETIFF(%#x): %s", flags, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * TUNSETIFINDEX @idx before TUNSETIFF gives the new tap that index; once
+ * attached, TUNSETIFINDEX @later fails with EPERM.
+ */
+static inline void check_setifindex(struct __test_metadata *_metadata,
+				    int fd, int idx, int later)
+{
+	struct ifreq ifr;
+
+	ASSERT_EQ(0, ioctl(fd, TUNSETIFINDEX, &idx))
+		TH_LOG("TUNSETIFINDEX: %s", strerror(errno));
+	ASSERT_EQ(0, tun_setiff(fd, IFF_TAP | IFF_NO_PI, "", &ifr));
+	EXPECT_EQ((unsigned int)idx, if_nametoindex(ifr.ifr_name));
+	/* Too late once attached. */
+	EXPECT_EQ(-1, ioctl(fd, TUNSETIFINDEX, &later));
+	EXPECT_EQ(EPERM, errno);
+}
+#endif /* TH_LOG */
 
 #endif /* CHARDEV_UTIL_H */

@@ -38,15 +38,10 @@
 /* The harness's setjmp in each test wrapper; our bodies keep no state. */
 #pragma GCC diagnostic ignored "-Wclobbered"
 
-#define DEFAULT_DEV	"/dev/net/vpair"
-#define TEST_ETH_P	0x88b5
-#define FRAME_LEN	60
+#include "chardev_util.h"
+
 #define VNET_SZ		((int)sizeof(struct virtio_net_hdr))
 
-#ifndef TUN_F_USO4
-#define TUN_F_USO4	0x20
-#define TUN_F_USO6	0x40
-#endif
 #ifndef VIRTIO_NET_HDR_GSO_UDP_L4
 #define VIRTIO_NET_HDR_GSO_UDP_L4	5
 #endif
@@ -56,91 +51,6 @@
 #define TCP6	VIRTIO_NET_HDR_GSO_TCPV6
 #define UDPL4	VIRTIO_NET_HDR_GSO_UDP_L4
 #define ECN	VIRTIO_NET_HDR_GSO_ECN
-
-static int open_chardev(void)
-{
-	const char *dev = getenv("VPAIR_DEV");
-
-	return open(dev && *dev ? dev : DEFAULT_DEV, O_RDWR | O_CLOEXEC);
-}
-
-static int is_tun(void)
-{
-	const char *dev = getenv("VPAIR_DEV");
-
-	return dev && strstr(dev, "tun");
-}
-
-static void quiet_ipv6(void)
-{
-	int fd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6",
-		      O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd >= 0) {
-		n = write(fd, "1", 1);	/* best effort */
-		(void)n;
-		close(fd);
-	}
-}
-
-static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
-{
-	int sk, ret;
-
-	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sk < 0)
-		return -1;
-	memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
-	ret = ioctl(sk, req, ifr);
-	close(sk);
-	return ret;
-}
-
-static int set_up(const char *name)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (if_ioctl(name, SIOCGIFFLAGS, &ifr))
-		return -1;
-	ifr.ifr_flags |= IFF_UP;
-	return if_ioctl(name, SIOCSIFFLAGS, &ifr);
-}
-
-static int run(const char *fmt, const char *a)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), fmt, a, a, a);
-	return system(cmd);
-}
-
-/* The "frame" receive error column of /proc/net/dev for @name. */
-static long frame_errors(const char *name)
-{
-	unsigned long v[6];
-	char line[512], *p;
-	long ret = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/dev", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		p = strchr(line, ':');
-		if (!p)
-			continue;
-		*p = '\0';
-		if (strcmp(line + strspn(line, " "), name))
-			continue;
-		if (sscanf(p + 1, "%lu %lu %lu %lu %lu %lu", &v[0], &v[1],
-			   &v[2], &v[3], &v[4], &v[5]) == 6)
-			ret = (long)v[5];
-	}
-	fclose(f);
-	return ret;
-}
 
 /* Ethernet + IPv4 or IPv6 + TCP or UDP, then @payload bytes. */
 static size_t build_l4(unsigned char *buf, int ipv6, int udp, size_t payload)
@@ -257,21 +167,12 @@ FIXTURE(vnet) {
 
 FIXTURE_SETUP(vnet)
 {
-	struct ifreq ifr;
-
-	self->fd = -1;
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
-	quiet_ipv6();
-	self->fd = open_chardev();
-	if (self->fd < 0 && (errno == ENOENT || errno == ENODEV))
-		SKIP(return, "no char device");
-	ASSERT_LE(0, self->fd);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	ASSERT_EQ(0, ioctl(self->fd, TUNSETIFF, &ifr));
-	memcpy(self->ifname, ifr.ifr_name, IFNAMSIZ);
-	ASSERT_EQ(0, set_up(self->ifname));
+	self->fd = netns_open_chardev(_metadata, 0);
+	if (self->fd < 0)
+		return;
+	ASSERT_EQ(0, tun_create(self->fd, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR,
+				self->ifname));
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 1));
 	/* USO exists since 6.2: then the kernel also parses UDP_L4 */
 	self->uso = !ioctl(self->fd, TUNSETOFFLOAD,
 			   TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6);
@@ -306,7 +207,7 @@ TEST_F(vnet, good_headers)
 		EXPECT_LT(0, write_case(self->fd, c))
 			TH_LOG("%s: %s", c->name, strerror(errno));
 	}
-	EXPECT_EQ(0, frame_errors(self->ifname));
+	EXPECT_EQ(0, proc_net_dev(self->ifname, 5));
 }
 
 TEST_F(vnet, bad_headers)
@@ -325,11 +226,11 @@ TEST_F(vnet, bad_headers)
 	 * vpair counts each header the kernel's parser refuses as a frame
 	 * error; Debian's tun counts none of them.
 	 */
-	if (is_tun()) {
-		EXPECT_TRUE(frame_errors(self->ifname) == 0 ||
-			    frame_errors(self->ifname) == counted);
+	if (chardev_is_tun()) {
+		EXPECT_TRUE(proc_net_dev(self->ifname, 5) == 0 ||
+			    proc_net_dev(self->ifname, 5) == counted);
 	} else {
-		EXPECT_EQ(counted, frame_errors(self->ifname));
+		EXPECT_EQ(counted, proc_net_dev(self->ifname, 5));
 	}
 }
 
@@ -366,9 +267,7 @@ TEST_F(vnet, hdr_sz_12)
 	EXPECT_EQ(-1, write(self->fd, buf, 11));
 	EXPECT_EQ(EINVAL, errno);
 
-	ASSERT_EQ(0, run("ip addr add 10.23.1.1/24 dev %s && "
-			 "ip neigh add 10.23.1.2 lladdr 02:00:00:00:00:02 dev %s",
-			 self->ifname));
+	ASSERT_EQ(0, add_test_addr(self->ifname));
 	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, sk);
 	inet_pton(AF_INET, "10.23.1.2", &dst.sin_addr);
@@ -397,9 +296,7 @@ TEST_F(vnet, read_csum_partial)
 	int sk, i, off;
 	ssize_t n = 0;
 
-	ASSERT_EQ(0, run("ip addr add 10.23.1.1/24 dev %s && "
-			 "ip neigh add 10.23.1.2 lladdr 02:00:00:00:00:02 dev %s",
-			 self->ifname));
+	ASSERT_EQ(0, add_test_addr(self->ifname));
 	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, sk);
 	inet_pton(AF_INET, "10.23.1.2", &dst.sin_addr);
@@ -445,38 +342,29 @@ FIXTURE_TEARDOWN(vlan)
 TEST_F(vlan, tag_read)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	unsigned char frame[FRAME_LEN], buf[2048];
-	char vlan[IFNAMSIZ + 8];
+	unsigned char frame[TEST_FRAME_LEN], buf[2048];
+	char name[IFNAMSIZ], vlan[IFNAMSIZ + 8];
 	int fd, sk, i;
-	struct ifreq ifr;
 	ssize_t n = 0;
 
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	quiet_ipv6();
-	fd = open_chardev();
+	ASSERT_EQ(0, enter_netns());
+	fd = open_chardev(0);
 	ASSERT_LE(0, fd);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	ASSERT_EQ(0, ioctl(fd, TUNSETIFF, &ifr));
+	ASSERT_EQ(0, tun_create(fd, IFF_TAP | IFF_NO_PI, name));
 	ASSERT_EQ(0, fcntl(fd, F_SETFL, O_NONBLOCK));
-	if (run("ip link add link %s name %s.5 type vlan id 5 2>/dev/null && "
-		"ip link set %s up", ifr.ifr_name))
+	if (run_cmd("ip link add link %s name %s.5 type vlan id 5 "
+		    "2>/dev/null && ip link set %s up", name))
 		SKIP(return, "no 802.1Q support");
-	snprintf(vlan, sizeof(vlan), "%s.5", ifr.ifr_name);
-	ASSERT_EQ(0, set_up(vlan));
+	snprintf(vlan, sizeof(vlan), "%s.5", name);
+	ASSERT_EQ(0, netdev_set_up(vlan, 1));
 
 	sk = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, sk);
 	sll.sll_protocol = htons(TEST_ETH_P);
 	sll.sll_ifindex = (int)if_nametoindex(vlan);
 	ASSERT_EQ(0, bind(sk, (struct sockaddr *)&sll, sizeof(sll)));
-	memset(frame, 0xff, ETH_ALEN);
-	memset(frame + ETH_ALEN, 0x02, ETH_ALEN);
-	frame[12] = TEST_ETH_P >> 8;
-	frame[13] = TEST_ETH_P & 0xff;
-	for (i = ETH_HLEN; i < FRAME_LEN; i++)
-		frame[i] = (unsigned char)i;
-	ASSERT_EQ(FRAME_LEN, send(sk, frame, FRAME_LEN, 0));
+	build_test_frame(frame, sizeof(frame), NULL, 0);
+	ASSERT_EQ(TEST_FRAME_LEN, send(sk, frame, TEST_FRAME_LEN, 0));
 
 	for (i = 0; i < 20; i++) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -487,14 +375,14 @@ TEST_F(vlan, tag_read)
 		    buf[16] == (TEST_ETH_P >> 8))
 			break;
 	}
-	ASSERT_EQ(FRAME_LEN + 4, n);
+	ASSERT_EQ(TEST_FRAME_LEN + 4, n);
 	EXPECT_EQ(0, memcmp(buf, frame, 12));
 	EXPECT_EQ(0, buf[14]);
 	EXPECT_EQ(5, buf[15]);
-	EXPECT_EQ(0, memcmp(buf + 16, frame + 12, FRAME_LEN - 12));
+	EXPECT_EQ(0, memcmp(buf + 16, frame + 12, TEST_FRAME_LEN - 12));
 
 	/* a short read is truncated, with the tag in place */
-	ASSERT_EQ(FRAME_LEN, send(sk, frame, FRAME_LEN, 0));
+	ASSERT_EQ(TEST_FRAME_LEN, send(sk, frame, TEST_FRAME_LEN, 0));
 	for (i = 0; i < 20; i++) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 

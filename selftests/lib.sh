@@ -462,3 +462,44 @@ ns_links()
 	ip -n "$1" -o link show 2>/dev/null |
 		awk -F': ' '{ sub(/@.*/, "", $2); if ($2 != "lo") print $2 }'
 }
+
+# ns_addr_up NS DEV ADDR/LEN: give DEV in NS the address, bring it up.
+ns_addr_up()
+{
+	ip -n "$1" addr add "$3" dev "$2" && ip -n "$1" link set "$2" up
+}
+
+# no_links [NS]: NS (default: $NS) holds no netdev but lo.
+no_links()
+{
+	[ -z "$(ns_links "${1:-$NS}")" ]
+}
+
+# --- raw rtnetlink requests (vpair_nl.py) -----------------------------------
+
+VPAIR_NL="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/vpair_nl.py"
+
+# nl ARGS...: one vpair_nl.py request, sent from the namespace $NS.
+nl()
+{
+	ip netns exec "$NS" python3 "$VPAIR_NL" "$@"
+}
+
+# reply ARGS...: "OK" or "ERRNO: extack" of one request in $NS.
+reply()
+{
+	nl "$@" 2>&1 && echo OK
+}
+
+# err_of ARGS...: the errno name a request in $NS fails with ("OK" on
+# success).
+err_of()
+{
+	local out
+
+	if out=$(nl "$@" 2>&1); then
+		echo OK
+	else
+		echo "${out%%:*}"
+	fi
+}

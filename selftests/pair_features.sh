@@ -8,8 +8,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-NL="$(dirname "$(readlink -f "$0")")/vpair_nl.py"
-
 ktap_header
 [ "$VPAIR_KIND" = vpair ] || ktap_skip_all "vpair-only features"
 require_root
@@ -19,22 +17,6 @@ modprobe -q veth 2>/dev/null
 ktap_plan 14
 
 setup_ns NS NS2 || ktap_skip_all "cannot create network namespaces"
-
-nl() { ip netns exec "$NS" python3 "$NL" "$@"; }
-
-# err_of ARGS...: the errno name a request fails with ("OK" on success).
-err_of()
-{
-	local out
-	if out=$(nl "$@" 2>&1); then
-		echo OK
-	else
-		echo "${out%%:*}"
-	fi
-}
-
-ifindex() { ip netns exec "$1" cat "/sys/class/net/$2/ifindex"; }
-no_links() { [ "$(ip -n "$NS" -o link show | grep -vc ': lo:')" -eq 0 ]; }
 
 # bad NAME WANT ARGS...: vpair must fail with WANT and leave nothing;
 # veth must agree when VETH_TOO is set.
@@ -51,7 +33,7 @@ bad()
 		[ "$vgot" = "$want" ] || check_err 1 "$name: veth says $vgot, we want $want"
 	fi
 	if ! no_links; then
-		check_err 1 "$name: left behind: $(ip -n "$NS" -o link show | grep -v ': lo:' | cut -d' ' -f2 | tr '\n' ' ')"
+		check_err 1 "$name: left behind: $(ns_links "$NS" | tr '\n' ' ')"
 		ip -n "$NS" link del dev bad0 2>/dev/null
 	fi
 }
@@ -59,15 +41,15 @@ bad()
 # 1: the peer block names the peer; both ends are linked to each other
 nl add pa --peer pb
 check_err $? "create with a peer block"
-[ "$(ip netns exec "$NS" cat /sys/class/net/pa/iflink)" = "$(ifindex "$NS" pb)" ]
+[ "$(ns_sysfs "$NS" pa iflink)" = "$(ns_sysfs "$NS" pb ifindex)" ]
 check_err $? "pa's iflink is pb"
-[ "$(ip netns exec "$NS" cat /sys/class/net/pb/iflink)" = "$(ifindex "$NS" pa)" ]
+[ "$(ns_sysfs "$NS" pb iflink)" = "$(ns_sysfs "$NS" pa ifindex)" ]
 check_err $? "pb's iflink is pa"
 log_test "peer block names the peer (VPAIR_INFO_PEER, veth layout)"
 
 # 2: fill_info reports the mode and the peer's ifindex
 out=$(nl show pa)
-[ "$out" = "kind vpair mode 0 peer_ifindex $(ifindex "$NS" pb)" ]
+[ "$out" = "kind vpair mode 0 peer_ifindex $(ns_sysfs "$NS" pb ifindex)" ]
 check_err $? "show says: $out"
 log_test "netlink dump carries mode and peer ifindex"
 
@@ -81,7 +63,7 @@ log_test "changelink refuses mode and peer changes with EACCES"
 # 4: ethtool identity, peer_ifindex and channels
 ip netns exec "$NS" ethtool -i pa | grep -q '^driver: vpair$'
 check_err $? "ethtool -i driver"
-ip netns exec "$NS" ethtool -S pa | grep -q "peer_ifindex: $(ifindex "$NS" pb)\$"
+ip netns exec "$NS" ethtool -S pa | grep -q "peer_ifindex: $(ns_sysfs "$NS" pb ifindex)\$"
 check_err $? "ethtool -S peer_ifindex"
 ip -n "$NS" link del dev pa
 nl add qa --peer qb --txq 2 --rxq 2
@@ -105,10 +87,10 @@ check_err $? "create l3 pair"
 for d in la lb; do
 	ip -n "$NS" link show "$d" | grep -q NOARP
 	check_err $? "$d is NOARP"
-	[ "$(ip netns exec "$NS" cat "/sys/class/net/$d/address")" = 00:00:00:00:00:00 ]
+	[ "$(ns_sysfs "$NS" "$d" address)" = 00:00:00:00:00:00 ]
 	check_err $? "$d has no MAC"
 done
-[ "$(nl show la)" = "kind vpair mode 1 peer_ifindex $(ifindex "$NS" lb)" ]
+[ "$(nl show la)" = "kind vpair mode 1 peer_ifindex $(ns_sysfs "$NS" lb ifindex)" ]
 check_err $? "mode 1 reported"
 expect_errno EOPNOTSUPP ip -n "$NS" link set la address 02:11:22:33:44:55
 check_err $? "MAC change on l3 end"
@@ -116,10 +98,8 @@ log_test "l3 mode: no MAC, IFF_NOARP, MAC change fails with EOPNOTSUPP"
 
 # 6: l3 mode carries IP across namespaces
 ip -n "$NS" link set lb netns "$NS2"
-ip -n "$NS" addr add 10.23.9.1/24 dev la
-ip -n "$NS2" addr add 10.23.9.2/24 dev lb
-ip -n "$NS" link set la up
-ip -n "$NS2" link set lb up
+ns_addr_up "$NS" la 10.23.9.1/24
+ns_addr_up "$NS2" lb 10.23.9.2/24
 ip netns exec "$NS" ping -c 2 -W 2 10.23.9.2 >/dev/null
 check_err $? "ping across an l3 pair"
 ip -n "$NS" link del dev la
@@ -183,12 +163,12 @@ if command -v unshare >/dev/null && command -v setpriv >/dev/null &&
    setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn true 2>/dev/null; then
 	exec 9</proc/1/ns/net
 	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
-		unshare -Urn python3 "$NL" add ua --peer ub --peer-netns-fd 9 2>&1)
+		unshare -Urn python3 "$VPAIR_NL" add ua --peer ub --peer-netns-fd 9 2>&1)
 	exec 9<&-
 	[ "${out%%:*}" = EPERM ]
 	check_err $? "peer into init_net from a user namespace: $out"
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		unshare -Urn python3 "$NL" add ua --peer ub >/dev/null 2>&1
+		unshare -Urn python3 "$VPAIR_NL" add ua --peer ub >/dev/null 2>&1
 	check_err $? "pair inside the user's own namespace"
 	! ip link show ub >/dev/null 2>&1
 	check_err $? "nothing appeared in init_net"

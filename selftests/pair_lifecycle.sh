@@ -10,8 +10,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-NL="$(dirname "$(readlink -f "$0")")/vpair_nl.py"
-
 ktap_header
 [ "$VPAIR_KIND" = vpair ] || ktap_skip_all "vpair-only features"
 require_root
@@ -22,12 +20,6 @@ modprobe -q veth 2>/dev/null
 ktap_plan 10
 
 setup_ns NS NS2 NS3 || ktap_skip_all "cannot create network namespaces"
-
-nl() { ip netns exec "$NS" python3 "$NL" "$@"; }
-# reply ARGS...: "OK" or "ERRNO: extack" of one request in $NS
-reply() { nl "$@" 2>&1 && echo OK; }
-sysfs() { ip netns exec "$1" cat "/sys/class/net/$2/$3"; }
-no_links() { [ "$(ip -n "$NS" -o link show | grep -vc ': lo:')" -eq 0 ]; }
 
 # like_veth NAME WANT ARGS...: vpair and veth both answer WANT (an errno
 # name), vpair with an extack message, and nothing is left behind.
@@ -41,7 +33,7 @@ like_veth()
 	[ "${vgot%%:*}" = "$want" ] || check_err 1 "$name: veth says '$vgot'"
 	[ -n "${got#*: }" ] && [ "${got#*: }" != "$got" ] ||
 		check_err 1 "$name: no extack message in '$got'"
-	[ "$(ip -n "$NS" -o link show | grep -vc ': lo:')" -eq "${KEEP:-0}" ] ||
+	[ "$(ns_links "$NS" | wc -l)" -eq "${KEEP:-0}" ] ||
 		check_err 1 "$name: a device was left behind"
 	ip -n "$NS" link del dev bad0 2>/dev/null
 }
@@ -60,10 +52,10 @@ log_test "names: 15 characters accepted, 16 refused with ERANGE as veth"
 # 2: the peer block sets the peer's txqueuelen and ifindex
 nl add ta --index 4242 --peer tb --peer-index 4243 --peer-txqlen 77
 check_err $? "create with peer txqueuelen and ifindex"
-[ "$(sysfs "$NS" tb tx_queue_len)" = 77 ]
-check_err $? "peer txqueuelen is $(sysfs "$NS" tb tx_queue_len)"
-[ "$(sysfs "$NS" ta ifindex)" = 4242 ] && [ "$(sysfs "$NS" tb ifindex)" = 4243 ]
-check_err $? "ifindexes $(sysfs "$NS" ta ifindex)/$(sysfs "$NS" tb ifindex)"
+[ "$(ns_sysfs "$NS" tb tx_queue_len)" = 77 ]
+check_err $? "peer txqueuelen is $(ns_sysfs "$NS" tb tx_queue_len)"
+[ "$(ns_sysfs "$NS" ta ifindex)" = 4242 ] && [ "$(ns_sysfs "$NS" tb ifindex)" = 4243 ]
+check_err $? "ifindexes $(ns_sysfs "$NS" ta ifindex)/$(ns_sysfs "$NS" tb ifindex)"
 nl add ua --index 4244 --peer ub --peer-index 4245
 KEEP=4 like_veth "peer ifindex taken" EBUSY --index 4246 --peer-index 4244
 ip -n "$NS" link del dev ta
@@ -77,21 +69,18 @@ link_exists "$NS2" fa && link_exists "$NS3" fb
 check_err $? "ends not where asked"
 no_links
 check_err $? "something appeared in the requesting namespace"
-ip -n "$NS2" addr add 10.23.10.1/24 dev fa
-ip -n "$NS3" addr add 10.23.10.2/24 dev fb
-ip -n "$NS2" link set fa up
-ip -n "$NS3" link set fb up
+ns_addr_up "$NS2" fa 10.23.10.1/24
+ns_addr_up "$NS3" fb 10.23.10.2/24
 ip netns exec "$NS2" ping -c 1 -W 2 10.23.10.2 >/dev/null
 check_err $? "ping between the two foreign namespaces"
 log_test "both ends created in two foreign namespaces in one request"
 
 # 4: moving an end keeps the pair working
 ip -n "$NS3" link set fb netns "$NS"
-ip -n "$NS" addr add 10.23.10.2/24 dev fb
-ip -n "$NS" link set fb up
+ns_addr_up "$NS" fb 10.23.10.2/24
 ip netns exec "$NS2" ping -c 1 -W 2 10.23.10.2 >/dev/null
 check_err $? "ping after moving an end"
-[ "$(sysfs "$NS2" fa iflink)" = "$(sysfs "$NS" fb ifindex)" ]
+[ "$(ns_sysfs "$NS2" fa iflink)" = "$(ns_sysfs "$NS" fb ifindex)" ]
 check_err $? "iflink after the move"
 ip -n "$NS2" -d link show fa | grep -q 'link-netns'
 check_err $? "link-netns after the move"
@@ -153,22 +142,22 @@ ip -n "$NS" link add name rva type veth peer name rvb
 ip -n "$NS" link set dev rva up
 send_raw rva 13 >/dev/null && check_err 1 "veth sends 13 bytes; we should too"
 ip -n "$NS" link del dev rva
-rx_before=$(sysfs "$NS" pb statistics/rx_packets)
+rx_before=$(ns_sysfs "$NS" pb statistics/rx_packets)
 send_raw pa 14
 check_err $? "l2: a header-only frame could not be sent"
-rx_grew() { [ "$(sysfs "$NS" pb statistics/rx_packets)" -gt "$rx_before" ]; }
+rx_grew() { [ "$(ns_sysfs "$NS" pb statistics/rx_packets)" -gt "$rx_before" ]; }
 busywait 2 rx_grew
 check_err $? "l2: the header-only frame did not cross"
 nl add la --peer lb --mode 1
 ip -n "$NS" link set la up
 ip -n "$NS" link set lb up
-before=$(sysfs "$NS" la statistics/tx_dropped)
-rx_before=$(sysfs "$NS" lb statistics/rx_packets)
+before=$(ns_sysfs "$NS" la statistics/tx_dropped)
+rx_before=$(ns_sysfs "$NS" lb statistics/rx_packets)
 send_raw la 14
 check_err $? "l3: a non-IP frame could not be sent"
-[ "$(sysfs "$NS" la statistics/tx_dropped)" -eq $((before + 1)) ]
+[ "$(ns_sysfs "$NS" la statistics/tx_dropped)" -eq $((before + 1)) ]
 check_err $? "l3: the non-IP frame was not counted as dropped"
-[ "$(sysfs "$NS" lb statistics/rx_packets)" -eq "$rx_before" ]
+[ "$(ns_sysfs "$NS" lb statistics/rx_packets)" -eq "$rx_before" ]
 check_err $? "l3: the non-IP frame reached the peer"
 ip -n "$NS" link del dev la
 log_test "AF_PACKET: runts refused as veth, header-only crosses, l3 drops non-IP"
@@ -178,10 +167,8 @@ ip -n "$NS" link del dev pa
 nl add qa --txq 4 --rxq 4 --peer qb --peer-txq 4 --peer-rxq 4
 check_err $? "create with 4 queues on each end"
 ip -n "$NS" link set qb netns "$NS2"
-ip -n "$NS" addr add 10.23.11.1/24 dev qa
-ip -n "$NS2" addr add 10.23.11.2/24 dev qb
-ip -n "$NS" link set qa up
-ip -n "$NS2" link set qb up
+ns_addr_up "$NS" qa 10.23.11.1/24
+ns_addr_up "$NS2" qb 10.23.11.2/24
 ip netns exec "$NS" sh -c 'for q in 0 1 2 3; do echo 0 > /sys/class/net/qa/queues/tx-$q/xps_cpus; done
 	echo 3 > /sys/class/net/qa/queues/tx-2/xps_cpus'
 check_err $? "XPS setup"
@@ -225,9 +212,8 @@ csum_errors() { ip netns exec "$1" awk '/^Udp:/ { n++; if (n == 2) print $8 }' /
 nl add ca --peer cb
 ip -n "$NS" link set cb netns "$NS2"
 ip -n "$NS" link set ca up
-ip -n "$NS2" addr add 10.23.13.2/24 dev cb
-ip -n "$NS2" link set cb up
-mac=$(sysfs "$NS2" cb address)
+ns_addr_up "$NS2" cb 10.23.13.2/24
+mac=$(ns_sysfs "$NS2" cb address)
 before=$(csum_errors "$NS2")
 ip netns exec "$NS2" python3 -c '
 import socket

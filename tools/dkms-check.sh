@@ -14,15 +14,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 vm="$top/tools/vm"
 failed=0
 
-verdict()
-{
-	if [ "$1" -eq 0 ]; then
-		echo "ok - $2"
-	else
-		echo "not ok - $2"
-		failed=1
-	fi
-}
+# shellcheck source=tools/verdict.sh
+. "$top/tools/verdict.sh"
 
 # cycle KVER REL DIR: runs in the build environment of KVER (host or root)
 cycle_script()

@@ -16,15 +16,9 @@ rel=$(uname -r)
 prefix=/usr/local
 failed=0
 
-verdict()
-{
-	if [ "$1" -eq 0 ]; then
-		echo "ok - $rel: $2"
-	else
-		echo "not ok - $rel: $2"
-		failed=1
-	fi
-}
+VERDICT_PREFIX="$rel: "
+# shellcheck source=tools/verdict.sh
+. "$top/tools/verdict.sh"
 
 unload() { for _ in $(seq 25); do rmmod vpair 2>/dev/null && return; sleep 0.2; done; }
 
@@ -68,7 +62,7 @@ minor=${2#c10:}
 if [ -n "$minor" ] && [ ! -d /sys/module/vpair ]; then
 	rm -f /dev/net/vpair
 	mkdir -p /dev/net
-	mknod /dev/net/vpair c 10 "$minor"
+	mknod -m 0666 /dev/net/vpair c 10 "$minor"
 	python3 -c 'open("/dev/net/vpair", "rb").close()' 2>/dev/null
 	[ -d /sys/module/vpair ]
 	verdict $? "opening /dev/net/vpair (c 10:$minor from modules.devname) autoloads the module"
@@ -76,6 +70,8 @@ else
 	verdict 1 "modules.devname names /dev/net/vpair (got '$node')"
 fi
 unload
+# devtmpfs makes the node again, with the module's mode, at the next load
+rm -f /dev/net/vpair
 
 MANPAGER=cat man -l "$prefix/share/man/man4/vpair.4" 2>/dev/null | grep -q 'vpair' &&
 	MANPAGER=cat man -l "$prefix/share/man/man8/vpairctl.8" 2>/dev/null | grep -q 'vpairctl'

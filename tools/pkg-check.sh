@@ -10,15 +10,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 failed=0
 
-verdict()
-{
-	if [ "$1" -eq 0 ]; then
-		echo "ok - $2"
-	else
-		echo "not ok - $2"
-		failed=1
-	fi
-}
+# shellcheck source=tools/verdict.sh
+. "$top/tools/verdict.sh"
 
 kdir=$("$top/tools/vm/kernel.sh" 6.12 kdir) || { verdict 1 "packaging: 6.12 headers"; exit 1; }
 mkdir -p "$top/.build"

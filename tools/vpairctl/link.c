@@ -411,34 +411,48 @@ static int del_link(int nl, const char *name)
 	return EXIT_OK;
 }
 
-int do_del(int argc, char **argv)
+static int show(int nl, const char *name);
+
+/*
+ * "del" and "show": at most one interface name, as NAME, "dev NAME" or
+ * "name NAME" (required if @need), or a request for help (@usage); then
+ * @fn on an rtnetlink socket. The exit code.
+ */
+static int name_cmd(const char *cmd, const char *usage, bool need,
+		    int (*fn)(int nl, const char *name), int argc,
+		    char **argv)
 {
 	const char *name = NULL;
 	int nl, err;
 
 	for (; argc > 0; argc--, argv++) {
 		if (is_help(argv[0])) {
-			fputs(del_usage, stdout);
+			fputs(usage, stdout);
 			return EXIT_OK;
 		}
 		if (matches(argv[0], "dev") || matches(argv[0], "name"))
 			NEXT_ARG(argc, argv, argv[0]);
 		if (name)
-			return usage_err("del: unexpected argument \"%s\"",
-					 argv[0]);
+			return usage_err("%s: unexpected argument \"%s\"",
+					 cmd, argv[0]);
 		name = argv[0];
 	}
-	if (!name)
-		return usage_err("del: missing interface name");
-	if (check_name(name))
+	if (!name && need)
+		return usage_err("%s: missing interface name", cmd);
+	if (name && check_name(name))
 		return EXIT_USAGE;
 
 	nl = nl_open();
 	if (nl < 0)
 		return EXIT_FAIL;
-	err = del_link(nl, name);
+	err = fn(nl, name);
 	close(nl);
 	return err;
+}
+
+int do_del(int argc, char **argv)
+{
+	return name_cmd("del", del_usage, true, del_link, argc, argv);
 }
 
 /* --- show -------------------------------------------------------------- */
@@ -611,28 +625,5 @@ static int show(int nl, const char *name)
 
 int do_show(int argc, char **argv)
 {
-	const char *name = NULL;
-	int nl, err;
-
-	for (; argc > 0; argc--, argv++) {
-		if (is_help(argv[0])) {
-			fputs(show_usage, stdout);
-			return EXIT_OK;
-		}
-		if (matches(argv[0], "dev") || matches(argv[0], "name"))
-			NEXT_ARG(argc, argv, argv[0]);
-		if (name)
-			return usage_err("show: unexpected argument \"%s\"",
-					 argv[0]);
-		name = argv[0];
-	}
-	if (name && check_name(name))
-		return EXIT_USAGE;
-
-	nl = nl_open();
-	if (nl < 0)
-		return EXIT_FAIL;
-	err = show(nl, name);
-	close(nl);
-	return err;
+	return name_cmd("show", show_usage, false, show, argc, argv);
 }

@@ -128,45 +128,32 @@ bool link_wait_running(const char *ifname, double timeout)
 	return ok;
 }
 
-static int parse_owner(const char *s, uid_t *uid)
+/*
+ * A user (or, with @group, a group) by number or by name: 0 with its id
+ * in @id, or EXIT_FAIL.
+ */
+static int parse_id(const char *s, bool group, uint32_t *id)
 {
-	struct passwd *pw;
+	struct passwd *pw = NULL;
+	struct group *gr = NULL;
 	uint32_t v;
 	char *end;
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (*s && !*end && !errno && v != (uint32_t)-1) {
-		*uid = v;
+		*id = v;
 		return 0;
 	}
-	pw = getpwnam(s);
-	if (!pw) {
-		err_msg("unknown user \"%s\"", s);
+	if (group)
+		gr = getgrnam(s);
+	else
+		pw = getpwnam(s);
+	if (!gr && !pw) {
+		err_msg("unknown %s \"%s\"", group ? "group" : "user", s);
 		return EXIT_FAIL;
 	}
-	*uid = pw->pw_uid;
-	return 0;
-}
-
-static int parse_group(const char *s, gid_t *gid)
-{
-	struct group *gr;
-	uint32_t v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s && !*end && !errno && v != (uint32_t)-1) {
-		*gid = v;
-		return 0;
-	}
-	gr = getgrnam(s);
-	if (!gr) {
-		err_msg("unknown group \"%s\"", s);
-		return EXIT_FAIL;
-	}
-	*gid = gr->gr_gid;
+	*id = group ? gr->gr_gid : pw->pw_uid;
 	return 0;
 }
 
@@ -187,11 +174,11 @@ static int tuntap_keyword(struct tuntap_args *a, int *argcp, char ***argvp)
 	} else if (matches(kw, "owner") || matches(kw, "user")) {
 		NEXT_ARG(argc, argv, kw);
 		a->has_owner = true;
-		err = parse_owner(argv[0], &a->owner);
+		err = parse_id(argv[0], false, &a->owner);
 	} else if (matches(kw, "group")) {
 		NEXT_ARG(argc, argv, kw);
 		a->has_group = true;
-		err = parse_group(argv[0], &a->group);
+		err = parse_id(argv[0], true, &a->group);
 	} else if (matches(kw, "multi-queue")) {
 		NEXT_ARG(argc, argv, kw);
 		err = parse_u32("queue count", argv[0], MAX_QUEUES, &a->queues);

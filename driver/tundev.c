@@ -335,7 +335,6 @@ static void vpair_tundev_setup(struct net_device *dev)
 
 	tdev->dev = dev;
 	tdev->owner = INVALID_UID;
-	tdev->sndbuf = INT_MAX;
 	tdev->group = INVALID_GID;
 	tdev->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
 	INIT_LIST_HEAD(&tdev->disabled);
@@ -445,7 +444,6 @@ int vpair_tundev_attach(struct vpair_tdev *tdev, struct vpair_tfile *tfile,
 	}
 
 	tfile->queue_index = tdev->numqueues;
-	WRITE_ONCE(tfile->sndbuf, tdev->sndbuf);
 	WRITE_ONCE(tfile->dead, false);
 	rcu_assign_pointer(tfile->tdev, tdev);
 	rcu_assign_pointer(tdev->tfiles[tdev->numqueues], tfile);

@@ -120,7 +120,6 @@ static int vpair_ioc_set_sndbuf(struct vpair_tdev *tdev, int __user *argp)
 		return -EFAULT;
 	if (sndbuf <= 0)
 		return -EINVAL;
-	tdev->sndbuf = sndbuf;
 	for (i = 0; i < tdev->numqueues; i++) {
 		tfile = rtnl_dereference(tdev->tfiles[i]);
 		WRITE_ONCE(tfile->sndbuf, sndbuf);

@@ -99,7 +99,6 @@ struct vpair_tdev {
 	unsigned int		numdisabled;
 	unsigned int		flags;		/* IFF_TUN/IFF_TAP, IFF_NO_PI, ... */
 	kuid_t			owner;
-	int			sndbuf;		/* TUNSETSNDBUF, given to every queue */
 	kgid_t			group;
 	int			vnet_hdr_sz;
 	bool			vnet_le;

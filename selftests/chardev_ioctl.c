@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,45 @@ TEST_F(ioc, sndbuf)
 			INT_MAX, 0, -5, 65536);
 	EXPECT_EQ(-1, ioctl(self->fd, TUNSETSNDBUF, NULL));
 	EXPECT_EQ(EFAULT, errno);
+}
+
+/* As on tun, TUNSETSNDBUF sets the queues attached now, not later ones. */
+TEST_F(ioc, sndbuf_later_queue)
+{
+	int flags = IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE;
+	int fd2, v = 65536;
+
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname, flags));
+	ASSERT_EQ(0, ioctl(self->fd, TUNSETSNDBUF, &v));
+	fd2 = open_chardev(O_RDWR);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, tun_attach(fd2, flags, self->ifname));
+	v = 0;
+	EXPECT_EQ(0, ioctl(fd2, TUNGETSNDBUF, &v));
+	EXPECT_EQ(INT_MAX, v);
+	v = 0;
+	EXPECT_EQ(0, ioctl(self->fd, TUNGETSNDBUF, &v));
+	EXPECT_EQ(65536, v);
+	close(fd2);
+}
+
+/* A refused TUNATTACHFILTER leaves no filter that later queues must take. */
+TEST_F(ioc, failed_filter_then_queue)
+{
+	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog prog = { .len = 1, .filter = drop };
+	int flags = IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE;
+	int fd2;
+
+	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname, flags));
+	ASSERT_EQ(0, ioctl(self->fd, TUNATTACHFILTER, &prog));
+	prog.len = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, TUNATTACHFILTER, &prog));
+	EXPECT_EQ(EINVAL, errno);
+	fd2 = open_chardev(O_RDWR);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(0, tun_attach(fd2, flags, self->ifname));
+	close(fd2);
 }
 
 TEST_F(ioc, vnet_hdr_sz)
@@ -487,6 +527,30 @@ TEST_F(tap, socket_filter)
 	prog.len = 0;
 	EXPECT_EQ(-1, ioctl(self->fd, TUNATTACHFILTER, &prog));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+static volatile sig_atomic_t got_sigio;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	got_sigio = 1;
+}
+
+/* O_ASYNC alone (no F_SETOWN) makes the caller the SIGIO recipient. */
+TEST_F(tap, sigio_without_setown)
+{
+	static const unsigned char bcast[ETH_ALEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	struct sigaction sa = { .sa_handler = on_sigio };
+	unsigned char buf[2048];
+
+	ASSERT_EQ(0, sigaction(SIGIO, &sa, NULL));
+	got_sigio = 0;
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK | O_ASYNC));
+	EXPECT_EQ(TEST_FRAME_LEN, through(self, bcast, 1, buf));
+	EXPECT_EQ(1, got_sigio);
 }
 
 /* TUNGETIFF reports IFF_NOFILTER (the bit of IFF_NO_PI) per queue. */

@@ -17,7 +17,7 @@ require_module vpair
 require_cmd python3 ethtool taskset
 modprobe -q veth 2>/dev/null
 [ -d /sys/module/veth ] || ktap_skip_all "veth, the reference, is not available"
-ktap_plan 10
+ktap_plan 11
 
 setup_ns NS NS2 NS3 || ktap_skip_all "cannot create network namespaces"
 
@@ -253,5 +253,24 @@ check_err $? "delivered: $(tr '\n' ' ' <"$ftmp") (wanted only the good one)"
 check_err $? "UDP InCsumErrors did not grow ($before -> $(csum_errors "$NS2"))"
 ip -n "$NS" link del dev ca
 log_test "checksums are never upgraded: a corrupt UDP datagram is dropped"
+
+# 11: l2 ends change their MAC while up and traffic goes on, as veth's
+nl add ma1 --peer ma2
+ip -n "$NS" link set ma2 netns "$NS2"
+ns_addr_up "$NS" ma1 10.23.14.1/24
+ns_addr_up "$NS2" ma2 10.23.14.2/24
+ip netns exec "$NS" ping -c 1 -W 2 10.23.14.2 >/dev/null
+check_err $? "ping before the change"
+ip -n "$NS2" link set dev ma2 address 02:00:5e:10:00:14
+check_err $? "MAC change while up refused"
+[ "$(ns_sysfs "$NS2" ma2 address)" = 02:00:5e:10:00:14 ]
+check_err $? "MAC is $(ns_sysfs "$NS2" ma2 address)"
+ip -n "$NS" neigh flush dev ma1
+ip netns exec "$NS" ping -c 1 -W 2 10.23.14.2 >/dev/null
+check_err $? "ping after the change"
+expect_errno EADDRNOTAVAIL ip -n "$NS2" link set dev ma2 address 01:00:5e:00:00:01
+check_err $? "multicast MAC accepted on a live end"
+ip -n "$NS" link del dev ma1
+log_test "l2: live MAC change keeps traffic going; multicast MAC refused"
 
 ktap_finish

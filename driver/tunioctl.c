@@ -238,7 +238,7 @@ static long vpair_ioc_dev(struct vpair_tdev *tdev, unsigned int cmd,
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
-	case TUNSETNOCSUM:	/* unimplemented in tun too */
+	case TUNSETNOCSUM:	/* accepted and ignored, as by tun */
 	case TUNSETDEBUG:
 		return 0;
 	case TUNSETPERSIST:

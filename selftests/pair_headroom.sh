@@ -62,28 +62,12 @@ VPORT_TYPES = {"netdev": 1, "gre": 3, "vxlan": 4, "geneve": 5}
 TUN_PORT = int(os.environ.get("TUN_PORT", "4789"))
 
 
-def attr(kind, data):
-    size = 4 + len(data)
-    return struct.pack("HH", size, kind) + data + b"\0" * (-size % 4)
-
-
-def u32(kind, val):
-    return attr(kind, struct.pack("I", val))
+sys.path.insert(0, os.environ["VPAIR_SELFTESTS"])
+from vpair_nl import attr, u32, parse_attrs as parse  # noqa: E402
 
 
 def string(kind, text):
     return attr(kind, text.encode() + b"\0")
-
-
-def parse(buf):
-    out = {}
-    while len(buf) >= 4:
-        size, kind = struct.unpack("HH", buf[:4])
-        if size < 4:
-            break
-        out[kind & 0x3fff] = buf[4:size]
-        buf = buf[(size + 3) & ~3:]
-    return out
 
 
 def talk(proto, msgtype, body):
@@ -183,7 +167,10 @@ OVS_OUT=""
 # ovs_start NS: start the helper in namespace NS (one helper at a time).
 ovs_start()
 {
-	coproc OVS_HELPER { exec ip netns exec "$1" python3 -c "$OVS_PY"; }
+	coproc OVS_HELPER {
+		VPAIR_SELFTESTS=$(dirname "$VPAIR_NL") PYTHONDONTWRITEBYTECODE=1 \
+			exec ip netns exec "$1" python3 -c "$OVS_PY"
+	}
 	OVS_PID=$OVS_HELPER_PID
 	# Plain copies of the coprocess pipes, usable from subshells.
 	exec {OVS_IN}>&"${OVS_HELPER[1]}" {OVS_OUT}<&"${OVS_HELPER[0]}"

@@ -218,16 +218,14 @@ static int vpair_chr_l3_proto(struct sk_buff *skb, __be16 *proto)
 	}
 }
 
-/* Set the skb's link layer up as if it had arrived on @dev. */
-static int vpair_chr_set_proto(struct vpair_tdev *tdev,
-			       const struct vpair_tconf *conf,
+/* Set the skb's link layer up as if it had arrived on skb->dev. */
+static int vpair_chr_set_proto(const struct vpair_tconf *conf,
 			       struct sk_buff *skb, __be16 proto)
 {
-	struct net_device *dev = tdev->dev;
 	int err;
 
 	if (conf->flags & IFF_TAP) {
-		skb->protocol = eth_type_trans(skb, dev);
+		skb->protocol = eth_type_trans(skb, skb->dev);
 		return 0;
 	}
 	if (conf->flags & IFF_NO_PI) {
@@ -237,7 +235,6 @@ static int vpair_chr_set_proto(struct vpair_tdev *tdev,
 	}
 	skb_reset_mac_header(skb);
 	skb->protocol = proto;
-	skb->dev = dev;
 	return 0;
 }
 
@@ -264,7 +261,7 @@ static int vpair_chr_inject(struct vpair_tfile *tfile,
 	err = vpair_vnet_apply(tdev, conf, skb, hdr);
 	if (err)
 		goto free;
-	err = vpair_chr_set_proto(tdev, conf, skb, proto);
+	err = vpair_chr_set_proto(conf, skb, proto);
 	if (err)
 		goto drop;
 
@@ -272,15 +269,15 @@ static int vpair_chr_inject(struct vpair_tfile *tfile,
 	skb_probe_transport_header(skb);
 	skb_record_rx_queue(skb, tfile->queue_index);
 
-	/* the flow's replies are to come back to this queue */
-	if (READ_ONCE(tdev->numqueues) > 1 && !READ_ONCE(tfile->detached) &&
-	    !rcu_access_pointer(tdev->steering_prog))
-		hash = __skb_get_hash_symmetric(skb);
-
 	if (!(dev->flags & IFF_UP)) {
 		err = -EIO;
 		goto drop;
 	}
+
+	/* the flow's replies are to come back to this queue */
+	if (READ_ONCE(tdev->numqueues) > 1 && !READ_ONCE(tfile->detached) &&
+	    !rcu_access_pointer(tdev->steering_prog))
+		hash = __skb_get_hash_symmetric(skb);
 
 	/* per-CPU counters, and a writer may be preempted and migrate */
 	preempt_disable();

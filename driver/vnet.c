@@ -92,12 +92,10 @@ static netdev_tx_t vpair_xmit(struct sk_buff *skb, struct net_device *dev)
 		vpair_queue_count(&priv->txq[txq], len);
 		dev_sw_netstats_rx_add(peer, len);
 		vpair_queue_count(&peer_priv->rxq[rxq], len);
-	} else {
-		dev_core_stats_tx_dropped_inc(dev);
-		atomic64_inc(&priv->txq[txq].drops);
+		rcu_read_unlock();
+		return NETDEV_TX_OK;
 	}
-	rcu_read_unlock();
-	return NETDEV_TX_OK;
+	skb = NULL;	/* dev_forward_skb() freed it */
 
 drop:
 	dev_core_stats_tx_dropped_inc(dev);

@@ -17,6 +17,7 @@
 #include <linux/uio.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
+#include <net/sock.h>
 
 #include "vpair.h"
 
@@ -30,23 +31,54 @@ static void vpair_chr_free_skb(void *ptr)
 	kfree_skb(ptr);
 }
 
+/* Written packets were freed: wake writers that ran out of send buffer. */
+static void vpair_chr_write_space(struct sock *sk)
+{
+	struct vpair_tfile *tfile = container_of(sk, struct vpair_tfile, sk);
+	wait_queue_head_t *wq = &tfile->socket.wq.wait;
+
+	if (!sock_writeable(sk))
+		return;
+	if (wq_has_sleeper(wq))
+		wake_up_interruptible_sync_poll(wq, EPOLLOUT | EPOLLWRNORM |
+						    EPOLLWRBAND);
+	/* like tun: SIGIO only after poll() found the queue full */
+	if (test_and_clear_bit(SOCKWQ_ASYNC_NOSPACE, &sk->sk_socket->flags))
+		kill_fasync(&tfile->fasync, SIGIO, POLL_OUT);
+}
+
+static struct proto vpair_tfile_proto = {
+	.name		= "vpair",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct vpair_tfile),
+};
+
 static int vpair_chr_open(struct inode *inode, struct file *file)
 {
+	struct net *net = current->nsproxy->net_ns;
 	struct vpair_tfile *tfile;
 
-	tfile = kzalloc(sizeof(*tfile), GFP_KERNEL_ACCOUNT);
+	tfile = (struct vpair_tfile *)sk_alloc(net, AF_UNSPEC, GFP_KERNEL,
+					       &vpair_tfile_proto, 0);
 	if (!tfile)
 		return -ENOMEM;
 	if (ptr_ring_init(&tfile->ring, 0, GFP_KERNEL)) {
-		kfree(tfile);
+		sk_free(&tfile->sk);
 		return -ENOMEM;
 	}
 	init_waitqueue_head(&tfile->wq);
 	INIT_LIST_HEAD(&tfile->next);
-	tfile->sndbuf = INT_MAX;
-	tfile->net = get_net(current->nsproxy->net_ns);
+
+	init_waitqueue_head(&tfile->socket.wq.wait);
+	tfile->socket.file = file;
+	sock_init_data_uid(&tfile->socket, &tfile->sk, current_fsuid());
+	tfile->sk.sk_write_space = vpair_chr_write_space;
+	tfile->sk.sk_sndbuf = INT_MAX;
+
 	file->private_data = tfile;
-	return stream_open(inode, file);
+	/* like tun: pread()/pwrite() work and ignore the offset */
+	file->f_mode |= FMODE_NOWAIT;
+	return 0;
 }
 
 static int vpair_chr_release(struct inode *inode, struct file *file)
@@ -59,8 +91,8 @@ static int vpair_chr_release(struct inode *inode, struct file *file)
 	rtnl_unlock();
 
 	ptr_ring_cleanup(&tfile->ring, vpair_chr_free_skb);
-	put_net(tfile->net);
-	kfree(tfile);
+	/* freed once the last packet written through it is */
+	sock_put(&tfile->sk);
 	return 0;
 }
 
@@ -184,13 +216,16 @@ static ssize_t vpair_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return min_t(ssize_t, ret, len);
 }
 
-static struct sk_buff *vpair_chr_alloc_skb(size_t len, int *err)
+/* Charged to the file's send buffer: may block, or fail with EAGAIN. */
+static struct sk_buff *vpair_chr_alloc_skb(struct vpair_tfile *tfile,
+					   size_t len, bool noblock, int *err)
 {
 	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(VPAIR_SKB_PAD));
 	struct sk_buff *skb;
 
-	skb = alloc_skb_with_frags(VPAIR_SKB_PAD + linear, len - linear,
-				   PAGE_ALLOC_COSTLY_ORDER, err, GFP_KERNEL);
+	skb = sock_alloc_send_pskb(&tfile->sk, VPAIR_SKB_PAD + linear,
+				   len - linear, noblock, err,
+				   PAGE_ALLOC_COSTLY_ORDER);
 	if (!skb)
 		return NULL;
 
@@ -256,7 +291,6 @@ static int vpair_chr_inject(struct vpair_tfile *tfile,
 		goto free;
 	}
 	dev = tdev->dev;
-	/* the flow dissector may need a namespace: tun's skbs have a socket */
 	skb->dev = dev;
 	err = vpair_vnet_apply(tdev, conf, skb, hdr);
 	if (err)
@@ -326,13 +360,15 @@ static int vpair_chr_get_headers(const struct vpair_tconf *conf,
 
 static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct vpair_tfile *tfile = iocb->ki_filp->private_data;
+	struct file *file = iocb->ki_filp;
+	struct vpair_tfile *tfile = file->private_data;
 	struct tun_pi pi = { 0, htons(ETH_P_IP) };
 	size_t total = iov_iter_count(from);
 	struct virtio_net_hdr hdr = { 0 };
 	struct vpair_tconf conf;
 	size_t len = total;
 	struct sk_buff *skb;
+	bool noblock;
 	int err;
 
 	if (!vpair_tconf_get(tfile, &conf))
@@ -341,7 +377,8 @@ static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (err)
 		return err;
 
-	skb = vpair_chr_alloc_skb(len, &err);
+	noblock = (file->f_flags & O_NONBLOCK) || (iocb->ki_flags & IOCB_NOWAIT);
+	skb = vpair_chr_alloc_skb(tfile, len, noblock, &err);
 	if (!skb)
 		return err;
 	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
@@ -351,6 +388,12 @@ static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 	err = vpair_chr_inject(tfile, &conf, &hdr, skb, pi.proto);
 	return err ? err : total;
+}
+
+static bool vpair_chr_writeable(struct vpair_tdev *tdev,
+				struct vpair_tfile *tfile)
+{
+	return (tdev->dev->flags & IFF_UP) && sock_writeable(&tfile->sk);
 }
 
 static __poll_t vpair_chr_poll(struct file *file, poll_table *wait)
@@ -363,16 +406,21 @@ static __poll_t vpair_chr_poll(struct file *file, poll_table *wait)
 		return EPOLLERR;
 
 	poll_wait(file, &tfile->wq, wait);
+	poll_wait(file, &tfile->socket.wq.wait, wait);
 	if (!ptr_ring_empty(&tfile->ring))
 		mask |= EPOLLIN | EPOLLRDNORM;
 
-	/* Like tun: writable while the interface is up. */
 	rcu_read_lock();
 	tdev = rcu_dereference(tfile->tdev);
-	if (!tdev || tdev->dev->reg_state != NETREG_REGISTERED)
+	if (!tdev || tdev->dev->reg_state != NETREG_REGISTERED) {
 		mask = EPOLLERR;
-	else if (tdev->dev->flags & IFF_UP)
+	} else if (vpair_chr_writeable(tdev, tfile) ||
+		   /* vpair_chr_write_space() raises SIGIO when room comes */
+		   (!test_and_set_bit(SOCKWQ_ASYNC_NOSPACE,
+				      &tfile->socket.flags) &&
+		    vpair_chr_writeable(tdev, tfile))) {
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	}
 	rcu_read_unlock();
 	return mask;
 }

@@ -421,6 +421,9 @@ int vpair_tundev_attach(struct vpair_tdev *tdev, struct vpair_tfile *tfile,
 	int err;
 
 	ASSERT_RTNL();
+	err = security_tun_dev_attach(&tfile->sk, tdev->security);
+	if (err < 0)
+		return err;
 	err = vpair_tundev_attach_check(tdev, tfile);
 	if (err)
 		return err;
@@ -538,7 +541,8 @@ static void vpair_tundev_wake_writers(struct vpair_tdev *tdev)
 	for (i = 0; i < tdev->numqueues; i++) {
 		tfile = rtnl_dereference(tdev->tfiles[i]);
 		kill_fasync(&tfile->fasync, SIGIO, POLL_OUT);
-		wake_up_interruptible_poll(&tfile->wq, EPOLLOUT | EPOLLWRNORM);
+		wake_up_interruptible_poll(&tfile->socket.wq.wait,
+					   EPOLLOUT | EPOLLWRNORM);
 	}
 }
 

@@ -61,7 +61,7 @@ static int vpair_iff_attach(struct vpair_tfile *tfile, struct net_device *dev,
 static int vpair_iff_create(struct vpair_tfile *tfile, const char *ifname,
 			    unsigned int flags)
 {
-	struct net *net = tfile->net;
+	struct net *net = vpair_tfile_net(tfile);
 	struct net_device *dev;
 	const char *name;
 	unsigned int type;
@@ -122,7 +122,7 @@ int vpair_iff_set(struct vpair_tfile *tfile, struct ifreq *ifr)
 			return -EINVAL;
 	}
 
-	dev = __dev_get_by_name(tfile->net, ifr->ifr_name);
+	dev = __dev_get_by_name(vpair_tfile_net(tfile), ifr->ifr_name);
 	if (dev)
 		err = vpair_iff_attach(tfile, dev, flags);
 	else

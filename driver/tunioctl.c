@@ -122,7 +122,7 @@ static int vpair_ioc_set_sndbuf(struct vpair_tdev *tdev, int __user *argp)
 		return -EINVAL;
 	for (i = 0; i < tdev->numqueues; i++) {
 		tfile = rtnl_dereference(tdev->tfiles[i]);
-		WRITE_ONCE(tfile->sndbuf, sndbuf);
+		WRITE_ONCE(tfile->sk.sk_sndbuf, sndbuf);
 	}
 	return 0;
 }
@@ -296,7 +296,7 @@ static long vpair_ioc_attached(struct vpair_tfile *tfile,
 	case SIOCSIFHWADDR:
 		return compat_set_mac_address_user(tdev->dev, &ifr->ifr_hwaddr);
 	case TUNGETSNDBUF:
-		return put_user(READ_ONCE(tfile->sndbuf), (int __user *)argp);
+		return put_user(READ_ONCE(tfile->sk.sk_sndbuf), (int __user *)argp);
 	default:
 		return vpair_ioc_dev(tdev, cmd, arg);
 	}
@@ -340,6 +340,7 @@ static long vpair_ioc(struct file *file, unsigned int cmd, unsigned long arg,
 	void __user *argp = (void __user *)arg;
 	struct vpair_tdev *tdev;
 	struct ifreq ifr;
+	struct net *net;
 	long ret;
 
 	memset(&ifr, 0, sizeof(ifr));
@@ -351,9 +352,10 @@ static long vpair_ioc(struct file *file, unsigned int cmd, unsigned long arg,
 	if (cmd == TUNSETQUEUE)
 		return vpair_iff_set_queue(tfile, &ifr);
 	if (cmd == SIOCGSKNS) {
-		if (!ns_capable(tfile->net->user_ns, CAP_NET_ADMIN))
+		net = vpair_tfile_net(tfile);
+		if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
 			return -EPERM;
-		return open_related_ns(&tfile->net->ns, get_net_ns);
+		return open_related_ns(&net->ns, get_net_ns);
 	}
 
 	rtnl_lock();

@@ -11,6 +11,7 @@
 #include <linux/virtio_net.h>
 #include <linux/workqueue.h>
 #include <linux/vpair.h>
+#include <net/sock.h>
 
 #define VPAIR_DRV_NAME		"vpair"
 #define VPAIR_MAX_QUEUES	256
@@ -74,21 +75,32 @@ struct vpair_txfilter {
  * once attached. @tdev is written under RTNL and read under RCU; a queue
  * detached by TUNSETQUEUE keeps @tdev, sits on the device's disabled list
  * and gets no packets.
+ *
+ * Like tun's, a file is a socket to the stack: written packets are owned
+ * by @sk, which carries the opener's uid and namespace and charges them
+ * to sk_sndbuf (TUNSETSNDBUF). Readers wait on @wq, writers out of send
+ * buffer on @socket's queue. Allocated by sk_alloc(), @sk must come first.
  */
 struct vpair_tfile {
+	struct sock		sk;
+	struct socket		socket;
 	struct vpair_tdev __rcu	*tdev;
 	struct ptr_ring		ring;		/* device -> reader */
 	wait_queue_head_t	wq;
 	struct fasync_struct	*fasync;
-	struct net		*net;		/* opener's namespace */
 	struct bpf_prog __rcu	*filter;	/* TUNATTACHFILTER */
 	struct list_head	next;		/* on tdev->disabled */
 	int			ifindex;	/* TUNSETIFINDEX */
-	int			sndbuf;
 	u16			queue_index;
 	bool			detached;
 	bool			dead;		/* device went away */
 };
+
+/* The opener's network namespace. */
+static inline struct net *vpair_tfile_net(const struct vpair_tfile *tfile)
+{
+	return sock_net(&tfile->sk);
+}
 
 /* Private area of a char-device interface (kind "vtun"). */
 struct vpair_tdev {

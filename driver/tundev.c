@@ -6,7 +6,6 @@
  */
 #include <linux/bpf.h>
 #include <linux/etherdevice.h>
-#include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/module.h>
 #include <linux/poll.h>
@@ -312,23 +311,6 @@ bool vpair_is_tundev(const struct net_device *dev)
 	       dev->netdev_ops == &vpair_tapdev_ops;
 }
 
-static void vpair_tundev_get_drvinfo(struct net_device *dev,
-				     struct ethtool_drvinfo *info)
-{
-	struct vpair_tdev *tdev = netdev_priv(dev);
-
-	strscpy(info->driver, VPAIR_DRV_NAME, sizeof(info->driver));
-	strscpy(info->version, VPAIR_VERSION, sizeof(info->version));
-	strscpy(info->bus_info, tdev->flags & IFF_TAP ? "tap" : "tun",
-		sizeof(info->bus_info));
-}
-
-static const struct ethtool_ops vpair_tundev_ethtool_ops = {
-	.get_drvinfo	= vpair_tundev_get_drvinfo,
-	.get_link	= ethtool_op_get_link,
-	.get_ts_info	= ethtool_op_get_ts_info,
-};
-
 static void vpair_tundev_setup(struct net_device *dev)
 {
 	struct vpair_tdev *tdev = netdev_priv(dev);
@@ -338,6 +320,7 @@ static void vpair_tundev_setup(struct net_device *dev)
 	tdev->group = INVALID_GID;
 	tdev->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
 	INIT_LIST_HEAD(&tdev->disabled);
+	vpair_tundev_default_link(tdev);
 
 	/* before ether_setup(), which gives a TAP 1000, as with tun */
 	dev->tx_queue_len = VPAIR_TUN_TXQLEN;

@@ -239,7 +239,9 @@ static long vpair_ioc_dev(struct vpair_tdev *tdev, unsigned int cmd,
 
 	switch (cmd) {
 	case TUNSETNOCSUM:	/* accepted and ignored, as by tun */
+		return 0;
 	case TUNSETDEBUG:
+		WRITE_ONCE(tdev->msg_enable, (u32)arg);
 		return 0;
 	case TUNSETPERSIST:
 		return vpair_ioc_set_persist(tdev, arg);

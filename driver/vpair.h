@@ -5,6 +5,7 @@
 #ifndef _VPAIR_H
 #define _VPAIR_H
 
+#include <linux/ethtool.h>
 #include <linux/filter.h>
 #include <linux/netdevice.h>
 #include <linux/ptr_ring.h>
@@ -120,6 +121,9 @@ struct vpair_tdev {
 	struct bpf_prog __rcu	*steering_prog;	/* TUNSETSTEERINGEBPF */
 	struct bpf_prog __rcu	*filter_prog;	/* TUNSETFILTEREBPF */
 	struct vpair_txfilter	txflt;
+	u32			msg_enable;	/* TUNSETDEBUG, ethtool */
+	u32			rx_batched;	/* ethtool rx-frames */
+	struct ethtool_link_ksettings link_ksettings;
 	atomic_long_t		rx_frame_errors;
 	void			*security;
 	spinlock_t		flow_lock;	/* flow table writers */
@@ -140,6 +144,10 @@ void vpair_tundev_detach(struct vpair_tfile *tfile, bool clean);
 int vpair_tundev_change_carrier(struct net_device *dev, bool on);
 void vpair_tundev_set_features(struct vpair_tdev *tdev,
 			       netdev_features_t features);
+
+/* tunethtool.c */
+extern const struct ethtool_ops vpair_tundev_ethtool_ops;
+void vpair_tundev_default_link(struct vpair_tdev *tdev);
 
 /* tunsysfs.c: tun_flags, owner, group */
 extern const struct attribute_group vpair_tun_attr_group;

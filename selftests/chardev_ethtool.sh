@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ethtool on interfaces of the char device under test, against Linux's
+# tun as the reference: for a tun and a tap made by "ip tuntap add" through
+# /dev/net/tun and the same made through $VPAIR_DEV (bind-mounted over
+# /dev/net/tun in a private mount namespace), every ethtool read below must
+# print the same, before and after the same ethtool writes:
+#
+#   ethtool DEV            link settings, message level, link
+#   ethtool -i DEV         bus-info and supports-* (driver and version differ)
+#   ethtool -k / -T / -S   features, timestamping, (no) statistics
+#   ethtool -c DEV         rx-frames, after -C rx-frames 100 (capped at 64)
+#   ethtool -s DEV msglvl 0x15 speed 100 duplex half, then "ethtool DEV"
+#   TUNSETDEBUG 0x7 on an attached fd, then the message level
+#   ethtool -l DEV         channels (6.1's tun has none: then vpair's
+#                          must show a maximum of 1)
+#
+# The comparison allows for three version differences: vpair reports
+# 10000Mb/s by default (6.1's tun: 10Mb/s) and offers USO (6.1's tun does
+# not), but not yet the UDP tunnel GSO of 7.2's tun.
+
+set -u
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+DEV=$VPAIR_DEV
+
+require_root
+require_cmd ip ethtool python3 unshare mount
+require_module tun
+require_module "$(kind_module "$DEV")"
+[ -c "$DEV" ] || ktap_skip_all "$DEV is not a character device"
+[ -c /dev/net/tun ] || ktap_skip_all "no /dev/net/tun to compare with"
+
+if [ -z "${VPT_PRIVATE_MNTNS:-}" ]; then
+	VPT_PRIVATE_MNTNS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+
+ktap_header
+ktap_plan 16
+log_info "char device: $DEV, reference: /dev/net/tun"
+
+setup_ns NS || ktap_skip_all "cannot create a network namespace"
+
+# ethtool_of DEV ARGS...: "ethtool ARGS" with DEV for the word DEV, in NS;
+# its output with DEV's name as DEV, then its exit status.
+ethtool_of()
+{
+	local dev=$1 out rc
+
+	shift
+	out=$(ip netns exec "$NS" ethtool "${@//DEV/$dev}" 2>&1)
+	rc=$?
+	printf '%s\nrc=%d\n' "${out//$dev/DEV}" "$rc"
+}
+
+# same TYPE LABEL ARGS...: ethtool ARGS prints the same on the reference
+# and on the device under test of TYPE (tun or tap).
+same()
+{
+	local type=$1 label=$2 want got
+
+	shift 2
+	# Where 6.1's tun is older than vpair: it starts at 10Mb/s, not
+	# 10000Mb/s, and has no UDP segmentation offload (USO, 6.2). Where
+	# 7.2's is newer: UDP tunnel GSO (TUN_F_UDP_TUNNEL_GSO, 6.17).
+	want=$(ethtool_of "ref$type" "$@" | grep -Ev '^(driver|version):' |
+	       sed -e 's/Speed: 10Mb\/s$/Speed: 10000Mb\/s/' \
+		   -e 's/^\(tx-udp-segmentation: off\) \[fixed\]$/\1 [requested on]/' \
+		   -e 's/^\(tx-udp_tnl-[a-z-]*segmentation: off\) \[requested on\]$/\1 [fixed]/')
+	got=$(ethtool_of "dut$type" "$@" | grep -Ev '^(driver|version):')
+	if [ "$want" != "$got" ]; then
+		log_info "ethtool $* on tun:"
+		printf '%s\n' "$want" | sed 's/^/#   /'
+		log_info "ethtool $* on $DEV:"
+		printf '%s\n' "$got" | sed 's/^/#   /'
+		check_err 1 "$label: ethtool $* differs from tun"
+	fi
+}
+
+# set_debug NAME VALUE: TUNSETDEBUG VALUE on an fd attached to NAME, of
+# the real tun for a reference device (through $TUN_FD, opened before the
+# bind mount), else of $DEV.
+# shellcheck disable=SC2317 # called through run_cmd
+set_debug()
+{
+	local dev=$DEV
+
+	[[ $1 == ref* ]] && dev=/proc/self/fd/$TUN_FD
+	ip netns exec "$NS" python3 - "$1" "$2" "$dev" <<'EOF'
+import fcntl, os, struct, sys
+TUNSETIFF, TUNSETDEBUG = 0x400454ca, 0x400454c9
+IFF_TUN, IFF_TAP, IFF_NO_PI = 0x0001, 0x0002, 0x1000
+name = sys.argv[1]
+kind = IFF_TAP if name.endswith("tap") else IFF_TUN
+fd = os.open(sys.argv[3], os.O_RDWR)
+fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), kind | IFF_NO_PI))
+fcntl.ioctl(fd, TUNSETDEBUG, int(sys.argv[2], 0))
+EOF
+}
+
+# Reference devices through tun, then the same through $DEV.
+for type in tun tap; do
+	run_cmd ip -n "$NS" tuntap add dev "ref$type" mode "$type" ||
+		ktap_bail_out "ip tuntap add through /dev/net/tun failed"
+done
+exec {TUN_FD}</dev/net/tun
+if ! [ "$DEV" -ef /dev/net/tun ]; then
+	mount --bind "$DEV" /dev/net/tun ||
+		ktap_bail_out "cannot bind-mount $DEV over /dev/net/tun"
+fi
+for type in tun tap; do
+	run_cmd ip -n "$NS" tuntap add dev "dut$type" mode "$type" ||
+		ktap_bail_out "ip tuntap add through $DEV failed"
+done
+
+for type in tun tap; do
+	same "$type" settings DEV
+	log_test "${type}_link_settings"
+
+	same "$type" info -i DEV
+	log_test "${type}_info"
+
+	same "$type" features -k DEV
+	same "$type" timestamping -T DEV
+	same "$type" stats -S DEV
+	log_test "${type}_features_ts_stats"
+
+	for dev in "ref$type" "dut$type"; do
+		run_cmd ip netns exec "$NS" ethtool -C "$dev" rx-frames 100
+	done
+	same "$type" coalesce -c DEV
+	log_test "${type}_coalesce"
+
+	for dev in "ref$type" "dut$type"; do
+		run_cmd ip netns exec "$NS" ethtool -s "$dev" msglvl 0x15 \
+			speed 100 duplex half
+		check_err $? "ethtool -s $dev failed"
+	done
+	same "$type" "set settings" DEV
+	log_test "${type}_set_settings"
+
+	for dev in "ref$type" "dut$type"; do
+		run_cmd set_debug "$dev" 0x7
+		check_err $? "TUNSETDEBUG on $dev failed"
+	done
+	same "$type" "TUNSETDEBUG" DEV
+	log_test "${type}_tunsetdebug"
+
+	if ip netns exec "$NS" ethtool -l "ref$type" >/dev/null 2>&1; then
+		same "$type" channels -l DEV
+	else
+		ethtool_of "dut$type" -l DEV | tr -s '\t ' ' ' |
+			grep -q '^Combined: 1$'
+		check_err $? "ethtool -l shows no maximum of 1 combined"
+	fi
+	log_test "${type}_channels"
+done
+
+# The settings live with the device: a new one starts from the defaults.
+run_cmd ip -n "$NS" tuntap del dev duttap mode tap
+run_cmd ip -n "$NS" tuntap add dev duttap mode tap
+check_err $? "ip tuntap add failed"
+ethtool_of duttap DEV | grep -q 'Speed: 10000Mb/s'
+check_err $? "a new device does not start at 10000Mb/s"
+ethtool_of duttap -c DEV | tr -s '\t ' ' ' | grep -q '^rx-frames: 0$'
+check_err $? "a new device does not start with rx-frames 0"
+log_test new_device_defaults
+
+# Bad input gets the errors tun's gets.
+same tap "tx-frames" -C DEV tx-frames 5
+same tap "speed 0" -s DEV speed 0
+same tun "rx-usecs" -C DEV rx-usecs 7
+same tun "no such msglvl" -s DEV msglvl nosuch
+log_test bad_input
+
+ktap_finish

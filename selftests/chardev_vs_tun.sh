@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# ethtool on interfaces of the char device under test, against Linux's
-# tun as the reference: for a tun and a tap made by "ip tuntap add" through
-# /dev/net/tun and the same made through $VPAIR_DEV (bind-mounted over
-# /dev/net/tun in a private mount namespace), every ethtool read below must
-# print the same, before and after the same ethtool writes:
+# Interfaces of the char device under test against Linux's tun as the
+# reference: for a tun and a tap made by "ip tuntap add ... multi_queue
+# user U group G" through /dev/net/tun and the same made through
+# $VPAIR_DEV (bind-mounted over /dev/net/tun in a private mount namespace),
+# every sysfs attribute of the interface and its queues, and "ip -d link
+# show" but for the kind, must read the same; so must every ethtool read
+# below, before and after the same ethtool writes:
 #
 #   ethtool DEV            link settings, message level, link
 #   ethtool -i DEV         bus-info and supports-* (driver and version differ)
@@ -14,7 +16,7 @@
 #   ethtool -s DEV msglvl 0x15 speed 100 duplex half, then "ethtool DEV"
 #   TUNSETDEBUG 0x7 on an attached fd, then the message level
 #   ethtool -l DEV         channels (6.1's tun has none: then vpair's
-#                          must show a maximum of 1)
+#                          must show a maximum of 256)
 #
 # The comparison allows for three version differences: vpair reports
 # 10000Mb/s by default (6.1's tun: 10Mb/s) and offers USO (6.1's tun does
@@ -39,7 +41,7 @@ if [ -z "${VPT_PRIVATE_MNTNS:-}" ]; then
 fi
 
 ktap_header
-ktap_plan 16
+ktap_plan 20
 log_info "char device: $DEV, reference: /dev/net/tun"
 
 setup_ns NS || ktap_skip_all "cannot create a network namespace"
@@ -71,13 +73,7 @@ same()
 		   -e 's/^\(tx-udp-segmentation: off\) \[fixed\]$/\1 [requested on]/' \
 		   -e 's/^\(tx-udp_tnl-[a-z-]*segmentation: off\) \[requested on\]$/\1 [fixed]/')
 	got=$(ethtool_of "dut$type" "$@" | grep -Ev '^(driver|version):')
-	if [ "$want" != "$got" ]; then
-		log_info "ethtool $* on tun:"
-		printf '%s\n' "$want" | sed 's/^/#   /'
-		log_info "ethtool $* on $DEV:"
-		printf '%s\n' "$got" | sed 's/^/#   /'
-		check_err 1 "$label: ethtool $* differs from tun"
-	fi
+	differ "$label: ethtool $*" "$want" "$got"
 }
 
 # set_debug NAME VALUE: TUNSETDEBUG VALUE on an fd attached to NAME, of
@@ -92,18 +88,19 @@ set_debug()
 	ip netns exec "$NS" python3 - "$1" "$2" "$dev" <<'EOF'
 import fcntl, os, struct, sys
 TUNSETIFF, TUNSETDEBUG = 0x400454ca, 0x400454c9
-IFF_TUN, IFF_TAP, IFF_NO_PI = 0x0001, 0x0002, 0x1000
+IFF_TUN, IFF_TAP, IFF_MULTI_QUEUE, IFF_NO_PI = 0x0001, 0x0002, 0x0100, 0x1000
 name = sys.argv[1]
 kind = IFF_TAP if name.endswith("tap") else IFF_TUN
 fd = os.open(sys.argv[3], os.O_RDWR)
-fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), kind | IFF_NO_PI))
+fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), kind | IFF_NO_PI | IFF_MULTI_QUEUE))
 fcntl.ioctl(fd, TUNSETDEBUG, int(sys.argv[2], 0))
 EOF
 }
 
 # Reference devices through tun, then the same through $DEV.
 for type in tun tap; do
-	run_cmd ip -n "$NS" tuntap add dev "ref$type" mode "$type" ||
+	run_cmd ip -n "$NS" tuntap add dev "ref$type" mode "$type" \
+		multi_queue user 4242 group 4343 ||
 		ktap_bail_out "ip tuntap add through /dev/net/tun failed"
 done
 exec {TUN_FD}</dev/net/tun
@@ -112,8 +109,60 @@ if ! [ "$DEV" -ef /dev/net/tun ]; then
 		ktap_bail_out "cannot bind-mount $DEV over /dev/net/tun"
 fi
 for type in tun tap; do
-	run_cmd ip -n "$NS" tuntap add dev "dut$type" mode "$type" ||
+	run_cmd ip -n "$NS" tuntap add dev "dut$type" mode "$type" \
+		multi_queue user 4242 group 4343 ||
 		ktap_bail_out "ip tuntap add through $DEV failed"
+done
+
+# sysfs_of DEV: every readable attribute of DEV and its queues as
+# "path: value", DEV's name as DEV; not the ones that name the interface
+# (ifindex, iflink, uevent) or its random MAC (address).
+sysfs_of()
+{
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	ip netns exec "$NS" bash -c '
+		cd "/sys/class/net/$1" || exit 1
+		for f in * queues/*/* queues/*/*/*; do
+			case $f in
+			ifindex|iflink|uevent|address) continue ;;
+			esac
+			[ -f "$f" ] && [ -r "$f" ] || continue
+			printf "%s: %s\n" "$f" "$(cat "$f" 2>&1)"
+		done' _ "$1" | sed "s/$1/DEV/g"
+}
+
+# ip_details_of DEV: "ip -d link show" of DEV without its index, name,
+# MAC and kind.
+ip_details_of()
+{
+	ip -n "$NS" -d link show dev "$1" |
+		sed -e "s/^[0-9]*: $1:/DEV:/" -e 's/link\/ether [0-9a-f:]*/MAC/' \
+		    -e 's/^    v\{0,1\}tun type/    KIND type/'
+}
+
+# differ LABEL WANT GOT: log both and fail when WANT and GOT differ.
+differ()
+{
+	[ "$2" = "$3" ] && return 0
+	log_info "$1 on tun:"
+	printf '%s\n' "$2" | sed 's/^/#   /'
+	log_info "$1 on $DEV:"
+	printf '%s\n' "$3" | sed 's/^/#   /'
+	check_err 1 "$1 differs from tun"
+}
+
+export IP_LIB_DIR=${VPAIR_IP_LIB_DIR:-$(cd "$(dirname "$0")/../tools/iproute2" && pwd)}
+for type in tun tap; do
+	run_cmd ip -n "$NS" link set dev "ref$type" up
+	run_cmd ip -n "$NS" link set dev "dut$type" up
+	want=$(sysfs_of "ref$type" | sed 's/^speed: 10$/speed: 10000/')
+	[[ $want == *"tun_flags: 0x"*"queues/tx-0/tx_maxrate: "* ]]
+	check_err $? "sysfs of ref$type could not be read"
+	differ "sysfs" "$want" "$(sysfs_of "dut$type")"
+	log_test "${type}_sysfs"
+	differ "ip -d link show" "$(ip_details_of "ref$type")" \
+		"$(ip_details_of "dut$type")"
+	log_test "${type}_ip_details"
 done
 
 for type in tun tap; do
@@ -153,15 +202,15 @@ for type in tun tap; do
 		same "$type" channels -l DEV
 	else
 		ethtool_of "dut$type" -l DEV | tr -s '\t ' ' ' |
-			grep -q '^Combined: 1$'
-		check_err $? "ethtool -l shows no maximum of 1 combined"
+			grep -q '^Combined: 256$'
+		check_err $? "ethtool -l shows no maximum of 256 combined"
 	fi
 	log_test "${type}_channels"
 done
 
 # The settings live with the device: a new one starts from the defaults.
-run_cmd ip -n "$NS" tuntap del dev duttap mode tap
-run_cmd ip -n "$NS" tuntap add dev duttap mode tap
+run_cmd ip -n "$NS" tuntap del dev duttap mode tap multi_queue
+run_cmd ip -n "$NS" tuntap add dev duttap mode tap multi_queue
 check_err $? "ip tuntap add failed"
 ethtool_of duttap DEV | grep -q 'Speed: 10000Mb/s'
 check_err $? "a new device does not start at 10000Mb/s"

@@ -6,11 +6,16 @@
  * TUNGETDEVNETNS, TUNSETIFINDEX, SIOC[GS]IFHWADDR, TUNSETTXFILTER and
  * TUNATTACHFILTER/TUNDETACHFILTER/TUNGETFILTER.
  *
+ * Also built as a 32-bit program (chardev_ioctl_m32, run by
+ * chardev_compat32.sh) for the compat_ioctl path; ifreq_len and
+ * filter_ioctl_numbers are the checks specific to it.
+ *
  * VPAIR_DEV selects the device (default /dev/net/vpair); set it to
  * /dev/net/tun to check the expectations against Linux's tun driver.
  * Every test runs in its own network namespace.
  */
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,6 +31,7 @@
 #include <net/if_arp.h>
 #include <netpacket/packet.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -267,6 +273,8 @@ TEST_F(ioc, failed_filter_then_queue)
 	int flags = IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE;
 	int fd2;
 
+	if (FILTER_IOCTLS_UNKNOWN)
+		SKIP(return, "no TUNATTACHFILTER for 32-bit programs");
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname, flags));
 	ASSERT_EQ(0, ioctl(self->fd, TUNATTACHFILTER, &prog));
 	prog.len = 0;
@@ -509,6 +517,8 @@ TEST_F(tap, socket_filter)
 	struct sock_fprog got;
 	unsigned char buf[2048];
 
+	if (FILTER_IOCTLS_UNKNOWN)
+		SKIP(return, "no TUNATTACHFILTER for 32-bit programs");
 	ASSERT_EQ(0, ioctl(self->fd, TUNATTACHFILTER, &prog));
 	memset(&got, 0, sizeof(got));
 	ASSERT_EQ(0, ioctl(self->fd, TUNGETFILTER, &got));
@@ -560,6 +570,8 @@ TEST_F(ioc, nofilter)
 	struct sock_fprog prog = { .len = 1, .filter = drop };
 	struct ifreq ifr;
 
+	if (FILTER_IOCTLS_UNKNOWN)
+		SKIP(return, "no TUNATTACHFILTER for 32-bit programs");
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname, IFF_TAP));
 	memset(&ifr, 0, sizeof(ifr));
 	ASSERT_EQ(0, ioctl(self->fd, TUNGETIFF, &ifr));
@@ -650,6 +662,107 @@ TEST_F(ioc, filters_tun)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, TUNGETFILTER, &prog));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * The ifreq ioctls copy sizeof(struct ifreq) bytes from and to the caller,
+ * no more: 40 for a 64-bit program, 32 (struct compat_ifreq) for a 32-bit
+ * one. The struct ends where an inaccessible page begins; one byte further
+ * and the copy faults.
+ */
+TEST_F(ioc, ifreq_len)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct ifreq *ifr;
+	char *map, *over;
+
+	map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(map != MAP_FAILED);
+	ASSERT_EQ(0, mprotect(map + pg, pg, PROT_NONE));
+	ifr = (struct ifreq *)(map + pg - sizeof(*ifr));
+
+	ifr_prepare(ifr, IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE, NULL);
+	ASSERT_EQ(0, ioctl(self->fd, TUNSETIFF, ifr))
+		TH_LOG("TUNSETIFF: %s", strerror(errno));
+	EXPECT_NE(0, ifr->ifr_name[0]);
+	memset(ifr, 0, sizeof(*ifr));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETIFF, ifr));
+	EXPECT_EQ(IFF_TAP, ifr->ifr_flags & (IFF_TAP | IFF_TUN));
+	ASSERT_EQ(0, ioctl(self->fd, SIOCGIFHWADDR, ifr));
+	EXPECT_EQ(ARPHRD_ETHER, ifr->ifr_hwaddr.sa_family);
+	ifr->ifr_hwaddr.sa_data[0] = 0x02;
+	EXPECT_EQ(0, ioctl(self->fd, SIOCSIFHWADDR, ifr));
+	ifr->ifr_flags = IFF_DETACH_QUEUE;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETQUEUE, ifr));
+	ifr->ifr_flags = IFF_ATTACH_QUEUE;
+	EXPECT_EQ(0, ioctl(self->fd, TUNSETQUEUE, ifr));
+
+	over = (char *)ifr + 1;
+	memmove(over, ifr, sizeof(*ifr) - 1);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNGETIFF, over));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, SIOCGIFHWADDR, over));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(map, 2 * pg);
+}
+
+/*
+ * The filter ioctls with the struct sock_fprog of either ABI. The 32-bit
+ * numbers (8-byte struct) are unknown, to 32-bit programs too: tun's
+ * compat_ioctl does not translate them. The 64-bit numbers take the
+ * 64-bit struct, from 32-bit programs too.
+ */
+struct fprog32 {
+	__u16 len;
+	__u32 filter;
+};
+
+struct fprog64 {
+	__u16 len;
+	__u16 pad[3];
+	__u64 filter;
+};
+
+#define TUNATTACHFILTER32	_IOW('T', 213, struct fprog32)
+#define TUNDETACHFILTER32	_IOW('T', 214, struct fprog32)
+#define TUNGETFILTER32		_IOR('T', 219, struct fprog32)
+#define TUNATTACHFILTER64	_IOW('T', 213, struct fprog64)
+#define TUNDETACHFILTER64	_IOW('T', 214, struct fprog64)
+#define TUNGETFILTER64		_IOR('T', 219, struct fprog64)
+
+static_assert(sizeof(struct sock_fprog) ==
+	      (FILTER_IOCTLS_UNKNOWN ? sizeof(struct fprog32) :
+				       sizeof(struct fprog64)),
+	      "struct sock_fprog of this ABI");
+
+TEST_F(tap, filter_ioctl_numbers)
+{
+	static const unsigned char bcast[ETH_ALEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct fprog32 p32 = { .len = 1 };
+	struct fprog64 p64 = { .len = 1, .filter = (unsigned long)drop };
+	unsigned char buf[2048];
+
+	EXPECT_EQ(-1, ioctl(self->fd, TUNATTACHFILTER32, &p32));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNDETACHFILTER32, &p32));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TUNGETFILTER32, &p32));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(TEST_FRAME_LEN, through(self, bcast, 1, buf));
+
+	ASSERT_EQ(0, ioctl(self->fd, TUNATTACHFILTER64, &p64))
+		TH_LOG("TUNATTACHFILTER64: %s", strerror(errno));
+	EXPECT_EQ(0, through(self, bcast, 2, buf));
+	memset(&p64, 0, sizeof(p64));
+	ASSERT_EQ(0, ioctl(self->fd, TUNGETFILTER64, &p64));
+	EXPECT_EQ(1, p64.len);
+	EXPECT_EQ((unsigned long)drop, p64.filter);
+	ASSERT_EQ(0, ioctl(self->fd, TUNDETACHFILTER64, &p64));
+	EXPECT_EQ(TEST_FRAME_LEN, through(self, bcast, 3, buf));
 }
 
 TEST_HARNESS_MAIN

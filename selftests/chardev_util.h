@@ -67,6 +67,14 @@
 #define TUN_F_USO6		0x40
 #endif
 
+/*
+ * struct sock_fprog holds a pointer: in a 32-bit program TUNATTACHFILTER,
+ * TUNDETACHFILTER and TUNGETFILTER have other numbers (an 8-byte struct),
+ * which tun's compat_ioctl does not translate. They are unknown commands
+ * there: EINVAL with a device, EBADFD without.
+ */
+#define FILTER_IOCTLS_UNKNOWN	(sizeof(void *) == 4)
+
 static inline const char *chardev_path(void)
 {
 	const char *dev = getenv("VPAIR_DEV");

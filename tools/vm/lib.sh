@@ -9,10 +9,11 @@ CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/vpair
 SID_ROOT=$CACHE/sid-root
 KVERS="6.1 6.12 7.2"
 
-# Packages the host needs to build the VMs and to provide guest userspace.
+# Packages the host needs to build the VMs and to provide guest userspace;
+# gcc-multilib builds the 32-bit (compat ioctl) selftests.
 HOST_PKGS=(qemu-system-x86 busybox-static debootstrap kmod cpio xz-utils
 	zstd util-linux iproute2 iputils-ping ethtool socat tcpdump python3
-	make debian-archive-keyring dkms openssl)
+	make debian-archive-keyring dkms openssl gcc-multilib)
 
 log() { printf '[vm %3ss] %s\n' "$SECONDS" "$*" >&2; }
 # die MSG: print MSG and exit with $DIE_STATUS (run.sh sets 125).

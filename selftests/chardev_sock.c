@@ -48,14 +48,9 @@ static int load_uid_check(unsigned int uid)
 		  .imm = TC_ACT_OK },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	union bpf_attr attr;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SCHED_CLS;
-	attr.insns = (unsigned long)insns;
-	attr.insn_cnt = sizeof(insns) / sizeof(insns[0]);
-	attr.license = (unsigned long)"GPL";
-	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	return bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, insns,
+			     sizeof(insns) / sizeof(insns[0]));
 }
 
 static int pin_prog(int prog, const char *path)
@@ -426,7 +421,9 @@ TEST_F(sock, pread_pwrite_nowait)
 	EXPECT_EQ(7, got[0]);
 
 	EXPECT_EQ(-1, preadv2(self->fd, &iov, 1, -1, RWF_NOWAIT));
-	EXPECT_EQ(EAGAIN, errno);
+	/* 6.1's tun predates FMODE_NOWAIT; vpair has it everywhere */
+	if (!(chardev_is_tun() && errno == EOPNOTSUPP))
+		EXPECT_EQ(EAGAIN, errno);
 
 	sin.sin_addr.s_addr = inet_addr("10.23.1.2");
 	ASSERT_EQ(4, sendto(sk, "ping", 4, 0, (struct sockaddr *)&sin,

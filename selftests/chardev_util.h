@@ -279,6 +279,20 @@ static inline long proc_net_dev(const char *name, unsigned int col)
 	return ret;
 }
 
+/* Load @n eBPF instructions as a program of @type: its fd, or -1. */
+static inline int bpf_prog_load(enum bpf_prog_type type,
+				const struct bpf_insn *insns, unsigned int n)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = n;
+	attr.license = (unsigned long)"GPL";
+	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
 /* An eBPF socket filter program that returns @ret: its fd, or -1. */
 static inline int load_ebpf(int ret)
 {
@@ -287,14 +301,8 @@ static inline int load_ebpf(int ret)
 		  .imm = ret },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	union bpf_attr attr;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-	attr.insns = (unsigned long)insns;
-	attr.insn_cnt = 2;
-	attr.license = (unsigned long)"GPL";
-	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	return bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, insns, 2);
 }
 
 /* system() of @fmt with every %s (at most three) replaced by @a. */

@@ -40,20 +40,26 @@ if [ -z "${VPT_PRIVATE_MNTNS:-}" ]; then
 	VPT_PRIVATE_MNTNS=1 exec unshare -m --propagation private "$0" "$@"
 fi
 
+# The checks run in one process inside the test namespace: under
+# emulation an "ip netns exec" per command costs seconds in all.
+if [ -z "${VPT_NS:-}" ]; then
+	setup_ns NS || ktap_skip_all "cannot create a network namespace"
+	VPT_NS=$NS ip netns exec "$NS" "$0" "$@"
+	exit
+fi
+
 ktap_header
 ktap_plan 20
 log_info "char device: $DEV, reference: /dev/net/tun"
 
-setup_ns NS || ktap_skip_all "cannot create a network namespace"
-
-# ethtool_of DEV ARGS...: "ethtool ARGS" with DEV for the word DEV, in NS;
+# ethtool_of DEV ARGS...: "ethtool ARGS" with DEV for the word DEV;
 # its output with DEV's name as DEV, then its exit status.
 ethtool_of()
 {
 	local dev=$1 out rc
 
 	shift
-	out=$(ip netns exec "$NS" ethtool "${@//DEV/$dev}" 2>&1)
+	out=$(ethtool "${@//DEV/$dev}" 2>&1)
 	rc=$?
 	printf '%s\nrc=%d\n' "${out//$dev/DEV}" "$rc"
 }
@@ -85,7 +91,7 @@ set_debug()
 	local dev=$DEV
 
 	[[ $1 == ref* ]] && dev=/proc/self/fd/$TUN_FD
-	ip netns exec "$NS" python3 - "$1" "$2" "$dev" <<'EOF'
+	python3 - "$1" "$2" "$dev" <<'EOF'
 import fcntl, os, struct, sys
 TUNSETIFF, TUNSETDEBUG = 0x400454ca, 0x400454c9
 IFF_TUN, IFF_TAP, IFF_MULTI_QUEUE, IFF_NO_PI = 0x0001, 0x0002, 0x0100, 0x1000
@@ -99,7 +105,7 @@ EOF
 
 # Reference devices through tun, then the same through $DEV.
 for type in tun tap; do
-	run_cmd ip -n "$NS" tuntap add dev "ref$type" mode "$type" \
+	run_cmd ip tuntap add dev "ref$type" mode "$type" \
 		multi_queue user 4242 group 4343 ||
 		ktap_bail_out "ip tuntap add through /dev/net/tun failed"
 done
@@ -109,7 +115,7 @@ if ! [ "$DEV" -ef /dev/net/tun ]; then
 		ktap_bail_out "cannot bind-mount $DEV over /dev/net/tun"
 fi
 for type in tun tap; do
-	run_cmd ip -n "$NS" tuntap add dev "dut$type" mode "$type" \
+	run_cmd ip tuntap add dev "dut$type" mode "$type" \
 		multi_queue user 4242 group 4343 ||
 		ktap_bail_out "ip tuntap add through $DEV failed"
 done
@@ -120,7 +126,7 @@ done
 sysfs_of()
 {
 	# shellcheck disable=SC2016 # expanded by the inner bash
-	ip netns exec "$NS" bash -c '
+	bash -c '
 		cd "/sys/class/net/$1" || exit 1
 		for f in * queues/*/* queues/*/*/*; do
 			case $f in
@@ -135,7 +141,7 @@ sysfs_of()
 # MAC and kind.
 ip_details_of()
 {
-	ip -n "$NS" -d link show dev "$1" |
+	ip -d link show dev "$1" |
 		sed -e "s/^[0-9]*: $1:/DEV:/" -e 's/link\/ether [0-9a-f:]*/MAC/' \
 		    -e 's/^    v\{0,1\}tun type/    KIND type/'
 }
@@ -153,8 +159,8 @@ differ()
 
 export IP_LIB_DIR=${VPAIR_IP_LIB_DIR:-$(cd "$(dirname "$0")/../tools/iproute2" && pwd)}
 for type in tun tap; do
-	run_cmd ip -n "$NS" link set dev "ref$type" up
-	run_cmd ip -n "$NS" link set dev "dut$type" up
+	run_cmd ip link set dev "ref$type" up
+	run_cmd ip link set dev "dut$type" up
 	want=$(sysfs_of "ref$type" | sed 's/^speed: 10$/speed: 10000/')
 	[[ $want == *"tun_flags: 0x"*"queues/tx-0/tx_maxrate: "* ]]
 	check_err $? "sysfs of ref$type could not be read"
@@ -178,13 +184,13 @@ for type in tun tap; do
 	log_test "${type}_features_ts_stats"
 
 	for dev in "ref$type" "dut$type"; do
-		run_cmd ip netns exec "$NS" ethtool -C "$dev" rx-frames 100
+		run_cmd ethtool -C "$dev" rx-frames 100
 	done
 	same "$type" coalesce -c DEV
 	log_test "${type}_coalesce"
 
 	for dev in "ref$type" "dut$type"; do
-		run_cmd ip netns exec "$NS" ethtool -s "$dev" msglvl 0x15 \
+		run_cmd ethtool -s "$dev" msglvl 0x15 \
 			speed 100 duplex half
 		check_err $? "ethtool -s $dev failed"
 	done
@@ -198,7 +204,7 @@ for type in tun tap; do
 	same "$type" "TUNSETDEBUG" DEV
 	log_test "${type}_tunsetdebug"
 
-	if ip netns exec "$NS" ethtool -l "ref$type" >/dev/null 2>&1; then
+	if ethtool -l "ref$type" >/dev/null 2>&1; then
 		same "$type" channels -l DEV
 	else
 		ethtool_of "dut$type" -l DEV | tr -s '\t ' ' ' |
@@ -209,8 +215,8 @@ for type in tun tap; do
 done
 
 # The settings live with the device: a new one starts from the defaults.
-run_cmd ip -n "$NS" tuntap del dev duttap mode tap multi_queue
-run_cmd ip -n "$NS" tuntap add dev duttap mode tap multi_queue
+run_cmd ip tuntap del dev duttap mode tap multi_queue
+run_cmd ip tuntap add dev duttap mode tap multi_queue
 check_err $? "ip tuntap add failed"
 ethtool_of duttap DEV | grep -q 'Speed: 10000Mb/s'
 check_err $? "a new device does not start at 10000Mb/s"

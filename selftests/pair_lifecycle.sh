@@ -220,10 +220,11 @@ import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.23.13.2", 4000))
 print("ready", flush=True)
-s.settimeout(3)
+s.settimeout(20)    # the sender starts a python of its own, slow under TCG
 try:
     while True:
-        print(s.recv(100).decode())
+        print(s.recv(100).decode(), flush=True)
+        s.settimeout(2)
 except socket.timeout:
     pass
 ' >"$ftmp" &

@@ -58,7 +58,8 @@ static int vpair_chr_open(struct inode *inode, struct file *file)
 	struct net *net = current->nsproxy->net_ns;
 	struct vpair_tfile *tfile;
 
-	tfile = (struct vpair_tfile *)sk_alloc(net, AF_UNSPEC, GFP_KERNEL,
+	tfile = (struct vpair_tfile *)sk_alloc(net, AF_UNSPEC,
+					       GFP_KERNEL_ACCOUNT,
 					       &vpair_tfile_proto, 0);
 	if (!tfile)
 		return -ENOMEM;
@@ -91,7 +92,13 @@ static int vpair_chr_release(struct inode *inode, struct file *file)
 	rtnl_unlock();
 
 	ptr_ring_cleanup(&tfile->ring, vpair_chr_free_skb);
-	/* freed once the last packet written through it is */
+	/*
+	 * The socket lives on while packets written through it do: nothing
+	 * may reach the file through it any more.
+	 */
+	write_lock_bh(&tfile->sk.sk_callback_lock);
+	tfile->socket.file = NULL;
+	write_unlock_bh(&tfile->sk.sk_callback_lock);
 	sock_put(&tfile->sk);
 	return 0;
 }
@@ -331,6 +338,17 @@ free:
 	return err;
 }
 
+static void vpair_chr_count_drop(struct vpair_tfile *tfile)
+{
+	struct vpair_tdev *tdev;
+
+	rcu_read_lock();
+	tdev = rcu_dereference(tfile->tdev);
+	if (tdev)
+		dev_core_stats_rx_dropped_inc(tdev->dev);
+	rcu_read_unlock();
+}
+
 /* Takes the tun_pi and virtio_net_hdr off the front of a write. */
 static int vpair_chr_get_headers(const struct vpair_tconf *conf,
 				 struct iov_iter *from, size_t *len,
@@ -380,14 +398,21 @@ static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	noblock = (file->f_flags & O_NONBLOCK) || (iocb->ki_flags & IOCB_NOWAIT);
 	skb = vpair_chr_alloc_skb(tfile, len, noblock, &err);
 	if (!skb)
-		return err;
+		goto drop;
 	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
 		kfree_skb(skb);
-		return -EFAULT;
+		err = -EFAULT;
+		goto drop;
 	}
 
 	err = vpair_chr_inject(tfile, &conf, &hdr, skb, pi.proto);
 	return err ? err : total;
+
+drop:
+	/* like tun: a full send buffer is no drop, a failure is */
+	if (err != -EAGAIN)
+		vpair_chr_count_drop(tfile);
+	return err;
 }
 
 static bool vpair_chr_writeable(struct vpair_tdev *tdev,
@@ -431,15 +456,17 @@ static int vpair_chr_fasync(int fd, struct file *file, int on)
 	struct vpair_tfile *tfile = file->private_data;
 	int err;
 
+	/* first what can fail: a helper entry must not outlive a refusal */
+	if (on) {
+		err = file_f_owner_allocate(file);
+		if (err)
+			return err;
+	}
 	err = fasync_helper(fd, file, on, &tfile->fasync);
 	if (err < 0)
 		return err;
-	if (!on)
-		return 0;
-	err = file_f_owner_allocate(file);
-	if (err)
-		return err;
-	__f_setown(file, task_pid(current), PIDTYPE_TGID, 0);
+	if (on)
+		__f_setown(file, task_pid(current), PIDTYPE_TGID, 0);
 	return 0;
 }
 

@@ -523,9 +523,8 @@ static void vpair_tundev_wake_writers(struct vpair_tdev *tdev)
 
 	for (i = 0; i < tdev->numqueues; i++) {
 		tfile = rtnl_dereference(tdev->tfiles[i]);
-		kill_fasync(&tfile->fasync, SIGIO, POLL_OUT);
-		wake_up_interruptible_poll(&tfile->socket.wq.wait,
-					   EPOLLOUT | EPOLLWRNORM);
+		/* SIGIO only to those that poll() found unwritable, as tun */
+		tfile->sk.sk_write_space(&tfile->sk);
 	}
 }
 

@@ -11,9 +11,11 @@
  * dummy device whose root qdisc is "plug".
  */
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <sys/fsuid.h>
 #include <linux/capability.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/uio.h>
 #include <netinet/in.h>
@@ -341,6 +343,7 @@ static short poll_out(int fd, int ms)
 TEST_F(sock, sndbuf_full_then_room)
 {
 	int sndbuf = 256;
+	long drops;
 
 	setup_holder(_metadata, self);
 	ASSERT_EQ(0, ioctl(self->fd, TUNSETSNDBUF, &sndbuf));
@@ -348,8 +351,10 @@ TEST_F(sock, sndbuf_full_then_room)
 
 	EXPECT_EQ(POLLOUT, poll_out(self->fd, 0));
 	ASSERT_EQ(0, write_frame(self->fd, 1));
+	drops = proc_net_dev(self->ifname, 3);
 	EXPECT_EQ(-EAGAIN, write_frame(self->fd, 2));
 	EXPECT_EQ(0, poll_out(self->fd, 100));
+	EXPECT_EQ(drops, proc_net_dev(self->ifname, 3));	/* no drop */
 
 	release_held();
 	EXPECT_EQ(POLLOUT, poll_out(self->fd, CHARDEV_WAIT_MS));
@@ -393,6 +398,55 @@ TEST_F(sock, sndbuf_blocking_write_waits)
 	EXPECT_EQ(0, write_frame(self->fd, 2));
 	EXPECT_LE(250, ms_since(&start));
 	pthread_join(thr, NULL);
+}
+
+static volatile sig_atomic_t sigio_count;
+
+static void count_sigio(int sig)
+{
+	(void)sig;
+	sigio_count++;
+}
+
+/*
+ * Bringing the interface up makes its queues writable: a poller waiting
+ * for POLLOUT wakes. Like tun, SIGIO comes with it only to a file whose
+ * poll() found it unwritable.
+ */
+TEST_F(sock, up_wakes_writers)
+{
+	struct sigaction sa = { .sa_handler = count_sigio };
+
+	ASSERT_EQ(0, tun_create(self->fd, IFF_TAP | IFF_NO_PI, self->ifname));
+	ASSERT_EQ(0, sigaction(SIGIO, &sa, NULL));
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_ASYNC));
+
+	sigio_count = 0;
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 1));
+	EXPECT_EQ(0, sigio_count);
+
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 0));
+	EXPECT_EQ(0, poll_out(self->fd, 0));
+	ASSERT_EQ(0, netdev_set_up(self->ifname, 1));
+	EXPECT_EQ(POLLOUT, poll_out(self->fd, CHARDEV_WAIT_MS));
+	EXPECT_EQ(1, sigio_count);
+}
+
+/* A write that faults is a drop, counted in rx_dropped as by tun. */
+TEST_F(sock, efault_write_counts_drop)
+{
+	void *nothing;
+	long drops;
+
+	ASSERT_EQ(0, tun_create(self->fd, IFF_TAP | IFF_NO_PI, self->ifname));
+	nothing = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	ASSERT_NE(MAP_FAILED, nothing);
+	drops = proc_net_dev(self->ifname, 3);
+	EXPECT_EQ(-1, write(self->fd, nothing, TEST_FRAME_LEN));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(drops + 1, proc_net_dev(self->ifname, 3));
+	munmap(nothing, 4096);
 }
 
 /* Like tun's: pread()/pwrite() ignore the offset; lseek() is refused. */

@@ -109,4 +109,18 @@ static inline int file_f_owner_allocate(struct file *file)
 }
 #endif
 
+#ifndef HAVE_SOCK_INIT_DATA_UID
+#include <net/sock.h>
+/*
+ * sock_init_data() takes the uid from the inode of a socket it assumes
+ * sock_alloc() made, which ours is not: set the right one afterwards.
+ */
+static inline void sock_init_data_uid(struct socket *sock, struct sock *sk,
+				      kuid_t uid)
+{
+	sock_init_data(sock, sk);
+	sk->sk_uid = uid;
+}
+#endif
+
 #endif /* _VPAIR_COMPAT_H */

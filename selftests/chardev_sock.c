@@ -18,9 +18,6 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/uio.h>
-#include <netinet/in.h>
-#include <netinet/ip.h>
-#include <netinet/udp.h>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -32,7 +29,6 @@
 #include "chardev_util.h"
 
 #define OPENER_UID	4242
-#define UDP_PORT	4789
 #define TC_ACT_OK	0
 #define TC_ACT_SHOT	2
 
@@ -75,70 +71,6 @@ static int private_bpffs(char *dir)
 	if (!mkdtemp(dir))
 		return -1;
 	return mount("bpf", dir, "bpf", 0, NULL);
-}
-
-static unsigned short ip_csum(const void *data, size_t len)
-{
-	const unsigned short *p = data;
-	unsigned int sum = 0;
-
-	for (; len > 1; len -= 2)
-		sum += *p++;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (unsigned short)~sum;
-}
-
-/* An IPv4 UDP datagram 10.23.1.2 -> @dst:UDP_PORT; its length. */
-static size_t build_udp_to(unsigned char *buf, const char *dst,
-			   unsigned char tag)
-{
-	struct iphdr *ip = (struct iphdr *)buf;
-	struct udphdr *udp = (struct udphdr *)(ip + 1);
-	size_t len = sizeof(*ip) + sizeof(*udp) + 4;
-
-	memset(buf, 0, len);
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->tot_len = htons((unsigned short)len);
-	ip->saddr = inet_addr("10.23.1.2");
-	ip->daddr = inet_addr(dst);
-	ip->check = ip_csum(ip, sizeof(*ip));
-	udp->source = htons(UDP_PORT);
-	udp->dest = htons(UDP_PORT);
-	udp->len = htons((unsigned short)(len - sizeof(*ip)));
-	memset(udp + 1, tag, 4);	/* checksum 0: none, legal on IPv4 */
-	return len;
-}
-
-/* The same to 10.23.1.1, the address the tests give their tun. */
-static size_t build_udp(unsigned char *buf, unsigned char tag)
-{
-	return build_udp_to(buf, "10.23.1.1", tag);
-}
-
-/* A UDP socket on 10.23.1.1:UDP_PORT that waits 500 ms at most. */
-static int udp_listener(void)
-{
-	struct timeval tv = { .tv_usec = 500000 };
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(UDP_PORT),
-	};
-	int sk;
-
-	sin.sin_addr.s_addr = inet_addr("10.23.1.1");
-	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sk < 0)
-		return -1;
-	if (setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
-	    bind(sk, (struct sockaddr *)&sin, sizeof(sin))) {
-		close(sk);
-		return -1;
-	}
-	return sk;
 }
 
 /* Write a datagram tagged @tag on @fd: did it reach the listener? */

@@ -23,6 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -303,6 +306,73 @@ static inline int load_ebpf(int ret)
 	};
 
 	return bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, insns, 2);
+}
+
+/* Test datagrams, always UDP_PORT to UDP_PORT. */
+#define UDP_PORT		4789
+
+static inline unsigned short ip_csum(const void *data, size_t len)
+{
+	const unsigned short *p = data;
+	unsigned int sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *p++;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (unsigned short)~sum;
+}
+
+/* An IPv4 UDP datagram 10.23.1.2 -> @dst:UDP_PORT; its length. */
+static inline size_t build_udp_to(unsigned char *buf, const char *dst,
+			   unsigned char tag)
+{
+	struct iphdr *ip = (struct iphdr *)buf;
+	struct udphdr *udp = (struct udphdr *)(ip + 1);
+	size_t len = sizeof(*ip) + sizeof(*udp) + 4;
+
+	memset(buf, 0, len);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons((unsigned short)len);
+	ip->saddr = inet_addr("10.23.1.2");
+	ip->daddr = inet_addr(dst);
+	ip->check = ip_csum(ip, sizeof(*ip));
+	udp->source = htons(UDP_PORT);
+	udp->dest = htons(UDP_PORT);
+	udp->len = htons((unsigned short)(len - sizeof(*ip)));
+	memset(udp + 1, tag, 4);	/* checksum 0: none, legal on IPv4 */
+	return len;
+}
+
+/* The same to 10.23.1.1, the address the tests give their tun. */
+static inline size_t build_udp(unsigned char *buf, unsigned char tag)
+{
+	return build_udp_to(buf, "10.23.1.1", tag);
+}
+
+/* A UDP socket on 10.23.1.1:UDP_PORT that waits 500 ms at most. */
+static inline int udp_listener(void)
+{
+	struct timeval tv = { .tv_usec = 500000 };
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(UDP_PORT),
+	};
+	int sk;
+
+	sin.sin_addr.s_addr = inet_addr("10.23.1.1");
+	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return -1;
+	if (setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    bind(sk, (struct sockaddr *)&sin, sizeof(sin))) {
+		close(sk);
+		return -1;
+	}
+	return sk;
 }
 
 /* system() of @fmt with every %s (at most three) replaced by @a. */

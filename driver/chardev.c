@@ -103,6 +103,13 @@ static int vpair_chr_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* O_NONBLOCK, or an io_uring/RWF_NOWAIT attempt: never sleep. */
+static bool vpair_chr_noblock(const struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+	       (iocb->ki_flags & IOCB_NOWAIT);
+}
+
 static struct sk_buff *vpair_chr_recv(struct vpair_tfile *tfile, bool noblock,
 				      int *err)
 {
@@ -194,12 +201,10 @@ static ssize_t vpair_chr_put(struct sk_buff *skb,
 
 static ssize_t vpair_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct file *file = iocb->ki_filp;
-	struct vpair_tfile *tfile = file->private_data;
+	struct vpair_tfile *tfile = iocb->ki_filp->private_data;
 	size_t len = iov_iter_count(to);
 	struct vpair_tconf conf;
 	struct sk_buff *skb;
-	bool noblock;
 	ssize_t ret;
 	int err = 0;
 
@@ -208,8 +213,7 @@ static ssize_t vpair_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	if (!len)
 		return 0;
 
-	noblock = (file->f_flags & O_NONBLOCK) || (iocb->ki_flags & IOCB_NOWAIT);
-	skb = vpair_chr_recv(tfile, noblock, &err);
+	skb = vpair_chr_recv(tfile, vpair_chr_noblock(iocb), &err);
 	if (!skb)
 		return err;
 
@@ -378,15 +382,13 @@ static int vpair_chr_get_headers(const struct vpair_tconf *conf,
 
 static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct file *file = iocb->ki_filp;
-	struct vpair_tfile *tfile = file->private_data;
+	struct vpair_tfile *tfile = iocb->ki_filp->private_data;
 	struct tun_pi pi = { 0, htons(ETH_P_IP) };
 	size_t total = iov_iter_count(from);
 	struct virtio_net_hdr hdr = { 0 };
 	struct vpair_tconf conf;
 	size_t len = total;
 	struct sk_buff *skb;
-	bool noblock;
 	int err;
 
 	if (!vpair_tconf_get(tfile, &conf))
@@ -395,8 +397,7 @@ static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (err)
 		return err;
 
-	noblock = (file->f_flags & O_NONBLOCK) || (iocb->ki_flags & IOCB_NOWAIT);
-	skb = vpair_chr_alloc_skb(tfile, len, noblock, &err);
+	skb = vpair_chr_alloc_skb(tfile, len, vpair_chr_noblock(iocb), &err);
 	if (!skb)
 		goto drop;
 	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {

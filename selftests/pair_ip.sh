@@ -449,7 +449,7 @@ if sid_ip; then
 else
 	for name in "${TESTS[@]}"; do
 		ktap_skip "ip_unstable_$name" \
-			"no iproute2 in $SID_ROOT (tools/vm/sid.sh -- apt-get install iproute2)"
+			"no iproute2 in $SID_ROOT (scripts/vm/sid.sh -- apt-get install iproute2)"
 	done
 fi
 

@@ -15,7 +15,7 @@ static int __init vpair_init(void)
 	if (err)
 		return err;
 
-	err = vpair_chardev_init();
+	err = vpair_tun_init();
 	if (err)
 		goto err_pair;
 
@@ -28,7 +28,7 @@ err_pair:
 
 static void __exit vpair_exit(void)
 {
-	vpair_chardev_exit();
+	vpair_tun_exit();
 	vpair_pair_exit();
 }
 

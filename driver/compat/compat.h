@@ -64,16 +64,69 @@ static inline void compat_free_tstats(struct net_device *dev)
 }
 
 /*
- * Newer kernels resolve a paired device's peer namespace themselves when
- * the driver names its peer attribute in .peer_type. Older ones leave
- * it to the driver: then the peer net is unknown (NULL) here.
+ * 6.15 passes newlink its arguments in struct rtnl_newlink_params. The
+ * driver is written against that; on older kernels the ops get an
+ * adapter with the old signature that fills one in:
+ *	COMPAT_DEFINE_NEWLINK(fn);	after fn, at file scope
+ *	.newlink = COMPAT_NEWLINK(fn),
  */
-#if defined(HAVE_RTNL_NEWLINK_PARAMS) && !defined(HAVE_RTNL_LINK_PEER_TYPE)
+#ifdef HAVE_RTNL_NEWLINK_PARAMS
+#define COMPAT_NEWLINK(fn)		fn
+/* nothing to adapt: only check that fn has the newest signature */
+#define COMPAT_DEFINE_NEWLINK(fn)					\
+	static_assert(__same_type(&(fn),				\
+				  int (*)(struct net_device *,		\
+					  struct rtnl_newlink_params *,	\
+					  struct netlink_ext_ack *)))
+#else
+struct rtnl_newlink_params {
+	struct net	*src_net;
+	struct nlattr	**tb;
+	struct nlattr	**data;
+};
+
+#define COMPAT_NEWLINK(fn)		compat_newlink_##fn
+#define COMPAT_DEFINE_NEWLINK(fn)					\
+static int compat_newlink_##fn(struct net *src_net,			\
+			       struct net_device *dev,			\
+			       struct nlattr *tb[],			\
+			       struct nlattr *data[],			\
+			       struct netlink_ext_ack *extack)		\
+{									\
+	struct rtnl_newlink_params params = {				\
+		.src_net = src_net, .tb = tb, .data = data,		\
+	};								\
+									\
+	return fn(dev, &params, extack);				\
+}
+#endif
+
+/*
+ * Newer kernels resolve a paired device's peer namespace themselves when
+ * the driver names its peer attribute in .peer_type, a const member set
+ * by COMPAT_PEER_TYPE(attr) as the last line of the ops' initializer.
+ * Older ones leave it to the driver: the peer net is unknown (NULL) here.
+ */
+#ifdef HAVE_RTNL_LINK_PEER_TYPE
+#define COMPAT_PEER_TYPE(attr)	.peer_type = (attr),
+#else
+#define COMPAT_PEER_TYPE(...)
+
 static inline struct net *
 rtnl_newlink_peer_net(struct rtnl_newlink_params *params)
 {
 	return NULL;
 }
+#endif
+
+/*
+ * 6.2 taught virtio_net_hdr UDP segmentation (TUN_F_USO4/6); before,
+ * tun refuses the bits and so do we.
+ */
+#ifdef HAVE_TUN_F_USO
+#define COMPAT_TUN_F_USO	(TUN_F_USO4 | TUN_F_USO6)
+#else
+#define COMPAT_TUN_F_USO	0
 #endif
 
 /* 6.8 added ethtool_puts() for strings without a format. */

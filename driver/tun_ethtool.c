@@ -7,12 +7,12 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 
-#include "vpair.h"
+#include "tun.h"
 
 /* tun's ceiling for rx-frames */
 #define VPAIR_TUN_MAX_BATCH	NAPI_POLL_WEIGHT
 
-void vpair_tundev_default_link(struct vpair_tdev *tdev)
+void vpair_tun_default_link(struct vpair_tun_dev *tdev)
 {
 	struct ethtool_link_ksettings *ks = &tdev->link_ksettings;
 
@@ -25,10 +25,10 @@ void vpair_tundev_default_link(struct vpair_tdev *tdev)
 	ks->base.autoneg = AUTONEG_DISABLE;
 }
 
-static void vpair_tundev_get_drvinfo(struct net_device *dev,
-				     struct ethtool_drvinfo *info)
+static void vpair_tun_dev_get_drvinfo(struct net_device *dev,
+				      struct ethtool_drvinfo *info)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	strscpy(info->driver, VPAIR_DRV_NAME, sizeof(info->driver));
 	strscpy(info->version, VPAIR_VERSION, sizeof(info->version));
@@ -36,24 +36,24 @@ static void vpair_tundev_get_drvinfo(struct net_device *dev,
 		sizeof(info->bus_info));
 }
 
-static u32 vpair_tundev_get_msglevel(struct net_device *dev)
+static u32 vpair_tun_dev_get_msglevel(struct net_device *dev)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	return READ_ONCE(tdev->msg_enable);
 }
 
-static void vpair_tundev_set_msglevel(struct net_device *dev, u32 value)
+static void vpair_tun_dev_set_msglevel(struct net_device *dev, u32 value)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	WRITE_ONCE(tdev->msg_enable, value);
 }
 
-static int vpair_tundev_get_link_ksettings(struct net_device *dev,
-					   struct ethtool_link_ksettings *ks)
+static int vpair_tun_dev_get_link_ksettings(struct net_device *dev,
+					    struct ethtool_link_ksettings *ks)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	*ks = tdev->link_ksettings;
 	return 0;
@@ -61,57 +61,57 @@ static int vpair_tundev_get_link_ksettings(struct net_device *dev,
 
 /* Nothing to configure: like tun, remember what was asked. */
 static int
-vpair_tundev_set_link_ksettings(struct net_device *dev,
-				const struct ethtool_link_ksettings *ks)
+vpair_tun_dev_set_link_ksettings(struct net_device *dev,
+				 const struct ethtool_link_ksettings *ks)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	tdev->link_ksettings = *ks;
 	return 0;
 }
 
-static void vpair_tundev_get_channels(struct net_device *dev,
-				      struct ethtool_channels *ch)
+static void vpair_tun_dev_get_channels(struct net_device *dev,
+				       struct ethtool_channels *ch)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	ch->combined_count = tdev->numqueues;
 	ch->max_combined = tdev->flags & IFF_MULTI_QUEUE ? VPAIR_MAX_QUEUES : 1;
 }
 
-static int vpair_tundev_get_coalesce(struct net_device *dev,
-				     struct ethtool_coalesce *ec,
+static int vpair_tun_dev_get_coalesce(struct net_device *dev,
+				      struct ethtool_coalesce *ec,
 				     struct kernel_ethtool_coalesce *kec,
 				     struct netlink_ext_ack *extack)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	ec->rx_max_coalesced_frames = tdev->rx_batched;
 	return 0;
 }
 
-static int vpair_tundev_set_coalesce(struct net_device *dev,
-				     struct ethtool_coalesce *ec,
+static int vpair_tun_dev_set_coalesce(struct net_device *dev,
+				      struct ethtool_coalesce *ec,
 				     struct kernel_ethtool_coalesce *kec,
 				     struct netlink_ext_ack *extack)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	tdev->rx_batched = min_t(u32, ec->rx_max_coalesced_frames,
 				 VPAIR_TUN_MAX_BATCH);
 	return 0;
 }
 
-const struct ethtool_ops vpair_tundev_ethtool_ops = {
+const struct ethtool_ops vpair_tun_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_RX_MAX_FRAMES,
-	.get_drvinfo		= vpair_tundev_get_drvinfo,
-	.get_msglevel		= vpair_tundev_get_msglevel,
-	.set_msglevel		= vpair_tundev_set_msglevel,
+	.get_drvinfo		= vpair_tun_dev_get_drvinfo,
+	.get_msglevel		= vpair_tun_dev_get_msglevel,
+	.set_msglevel		= vpair_tun_dev_set_msglevel,
 	.get_link		= ethtool_op_get_link,
-	.get_channels		= vpair_tundev_get_channels,
+	.get_channels		= vpair_tun_dev_get_channels,
 	.get_ts_info		= ethtool_op_get_ts_info,
-	.get_coalesce		= vpair_tundev_get_coalesce,
-	.set_coalesce		= vpair_tundev_set_coalesce,
-	.get_link_ksettings	= vpair_tundev_get_link_ksettings,
-	.set_link_ksettings	= vpair_tundev_set_link_ksettings,
+	.get_coalesce		= vpair_tun_dev_get_coalesce,
+	.set_coalesce		= vpair_tun_dev_set_coalesce,
+	.get_link_ksettings	= vpair_tun_dev_get_link_ksettings,
+	.set_link_ksettings	= vpair_tun_dev_set_link_ksettings,
 };

@@ -19,22 +19,18 @@
 #include <net/rtnetlink.h>
 #include <net/sock.h>
 
-#include "vpair.h"
+#include "tun.h"
 
 /* A misc minor of our own lets opening /dev/net/vpair load the module. */
 #define VPAIR_MINOR		246
 
-#define VPAIR_SKB_PAD		(NET_SKB_PAD + NET_IP_ALIGN)
-
-static void vpair_chr_free_skb(void *ptr)
-{
-	kfree_skb(ptr);
-}
+#define VPAIR_TUN_SKB_PAD		(NET_SKB_PAD + NET_IP_ALIGN)
 
 /* Written packets were freed: wake writers that ran out of send buffer. */
-static void vpair_chr_write_space(struct sock *sk)
+static void vpair_tun_chr_write_space(struct sock *sk)
 {
-	struct vpair_tfile *tfile = container_of(sk, struct vpair_tfile, sk);
+	struct vpair_tun_file *tfile =
+		container_of(sk, struct vpair_tun_file, sk);
 	wait_queue_head_t *wq = &tfile->socket.wq.wait;
 
 	if (!sock_writeable(sk))
@@ -47,20 +43,20 @@ static void vpair_chr_write_space(struct sock *sk)
 		kill_fasync(&tfile->fasync, SIGIO, POLL_OUT);
 }
 
-static struct proto vpair_tfile_proto = {
+static struct proto vpair_tun_file_proto = {
 	.name		= "vpair",
 	.owner		= THIS_MODULE,
-	.obj_size	= sizeof(struct vpair_tfile),
+	.obj_size	= sizeof(struct vpair_tun_file),
 };
 
-static int vpair_chr_open(struct inode *inode, struct file *file)
+static int vpair_tun_chr_open(struct inode *inode, struct file *file)
 {
 	struct net *net = current->nsproxy->net_ns;
-	struct vpair_tfile *tfile;
+	struct vpair_tun_file *tfile;
 
-	tfile = (struct vpair_tfile *)sk_alloc(net, AF_UNSPEC,
+	tfile = (struct vpair_tun_file *)sk_alloc(net, AF_UNSPEC,
 					       GFP_KERNEL_ACCOUNT,
-					       &vpair_tfile_proto, 0);
+					       &vpair_tun_file_proto, 0);
 	if (!tfile)
 		return -ENOMEM;
 	if (ptr_ring_init(&tfile->ring, 0, GFP_KERNEL)) {
@@ -73,7 +69,7 @@ static int vpair_chr_open(struct inode *inode, struct file *file)
 	init_waitqueue_head(&tfile->socket.wq.wait);
 	tfile->socket.file = file;
 	sock_init_data_uid(&tfile->socket, &tfile->sk, current_fsuid());
-	tfile->sk.sk_write_space = vpair_chr_write_space;
+	tfile->sk.sk_write_space = vpair_tun_chr_write_space;
 	tfile->sk.sk_sndbuf = INT_MAX;
 
 	file->private_data = tfile;
@@ -82,16 +78,16 @@ static int vpair_chr_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int vpair_chr_release(struct inode *inode, struct file *file)
+static int vpair_tun_chr_release(struct inode *inode, struct file *file)
 {
-	struct vpair_tfile *tfile = file->private_data;
+	struct vpair_tun_file *tfile = file->private_data;
 
 	rtnl_lock();
-	vpair_tundev_detach(tfile, true);
-	vpair_tfile_detach_filter(tfile);
+	vpair_tun_dev_detach(tfile, true);
+	vpair_tun_file_detach_filter(tfile);
 	rtnl_unlock();
 
-	ptr_ring_cleanup(&tfile->ring, vpair_chr_free_skb);
+	ptr_ring_cleanup(&tfile->ring, __skb_array_destroy_skb);
 	/*
 	 * The socket lives on while packets written through it do: nothing
 	 * may reach the file through it any more.
@@ -104,14 +100,14 @@ static int vpair_chr_release(struct inode *inode, struct file *file)
 }
 
 /* O_NONBLOCK, or an io_uring/RWF_NOWAIT attempt: never sleep. */
-static bool vpair_chr_noblock(const struct kiocb *iocb)
+static bool vpair_tun_chr_noblock(const struct kiocb *iocb)
 {
 	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
 	       (iocb->ki_flags & IOCB_NOWAIT);
 }
 
-static struct sk_buff *vpair_chr_recv(struct vpair_tfile *tfile, bool noblock,
-				      int *err)
+static struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
+					  bool noblock, int *err)
 {
 	DECLARE_WAITQUEUE(wait, current);
 	struct sk_buff *skb;
@@ -147,8 +143,8 @@ static struct sk_buff *vpair_chr_recv(struct vpair_tfile *tfile, bool noblock,
 }
 
 /* The frame, with a VLAN-accelerated tag put back in after the MACs. */
-static void vpair_chr_put_frame(struct sk_buff *skb, int vlan_hlen,
-				struct iov_iter *to)
+static void vpair_tun_chr_put_frame(struct sk_buff *skb, int vlan_hlen,
+				    struct iov_iter *to)
 {
 	struct { __be16 proto; __be16 tci; } tag;
 	int off = 0;
@@ -170,8 +166,8 @@ static void vpair_chr_put_frame(struct sk_buff *skb, int vlan_hlen,
 				     iov_iter_count(to)));
 }
 
-static ssize_t vpair_chr_put(struct sk_buff *skb,
-			     const struct vpair_tconf *conf,
+static ssize_t vpair_tun_chr_put(struct sk_buff *skb,
+				 const struct vpair_tun_framing *conf,
 			     struct iov_iter *to)
 {
 	int vlan_hlen = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
@@ -191,33 +187,33 @@ static ssize_t vpair_chr_put(struct sk_buff *skb,
 			return -EFAULT;
 	}
 	if (conf->flags & IFF_VNET_HDR) {
-		err = vpair_vnet_put(conf, skb, vlan_hlen, to);
+		err = vpair_tun_vnet_hdr_put(conf, skb, vlan_hlen, to);
 		if (err)
 			return err;
 	}
-	vpair_chr_put_frame(skb, vlan_hlen, to);
+	vpair_tun_chr_put_frame(skb, vlan_hlen, to);
 	return total;
 }
 
-static ssize_t vpair_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
+static ssize_t vpair_tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct vpair_tfile *tfile = iocb->ki_filp->private_data;
+	struct vpair_tun_file *tfile = iocb->ki_filp->private_data;
 	size_t len = iov_iter_count(to);
-	struct vpair_tconf conf;
+	struct vpair_tun_framing conf;
 	struct sk_buff *skb;
 	ssize_t ret;
 	int err = 0;
 
-	if (!vpair_tconf_get(tfile, &conf))
+	if (!vpair_tun_framing_get(tfile, &conf))
 		return -EBADFD;
 	if (!len)
 		return 0;
 
-	skb = vpair_chr_recv(tfile, vpair_chr_noblock(iocb), &err);
+	skb = vpair_tun_chr_recv(tfile, vpair_tun_chr_noblock(iocb), &err);
 	if (!skb)
 		return err;
 
-	ret = vpair_chr_put(skb, &conf, to);
+	ret = vpair_tun_chr_put(skb, &conf, to);
 	if (ret < 0) {
 		kfree_skb(skb);
 		return ret;
@@ -228,19 +224,20 @@ static ssize_t vpair_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 }
 
 /* Charged to the file's send buffer: may block, or fail with EAGAIN. */
-static struct sk_buff *vpair_chr_alloc_skb(struct vpair_tfile *tfile,
-					   size_t len, bool noblock, int *err)
+static struct sk_buff *vpair_tun_chr_alloc_skb(struct vpair_tun_file *tfile,
+					       size_t len, bool noblock,
+					       int *err)
 {
-	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(VPAIR_SKB_PAD));
+	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(VPAIR_TUN_SKB_PAD));
 	struct sk_buff *skb;
 
-	skb = sock_alloc_send_pskb(&tfile->sk, VPAIR_SKB_PAD + linear,
+	skb = sock_alloc_send_pskb(&tfile->sk, VPAIR_TUN_SKB_PAD + linear,
 				   len - linear, noblock, err,
 				   PAGE_ALLOC_COSTLY_ORDER);
 	if (!skb)
 		return NULL;
 
-	skb_reserve(skb, VPAIR_SKB_PAD);
+	skb_reserve(skb, VPAIR_TUN_SKB_PAD);
 	skb_put(skb, linear);
 	skb->data_len = len - linear;
 	skb->len += len - linear;
@@ -248,7 +245,7 @@ static struct sk_buff *vpair_chr_alloc_skb(struct vpair_tfile *tfile,
 }
 
 /* For IFF_TUN without a tun_pi, the IP version nibble names the protocol. */
-static int vpair_chr_l3_proto(struct sk_buff *skb, __be16 *proto)
+static int vpair_tun_chr_l3_proto(struct sk_buff *skb, __be16 *proto)
 {
 	if (!pskb_may_pull(skb, 1))
 		return -EINVAL;
@@ -265,8 +262,8 @@ static int vpair_chr_l3_proto(struct sk_buff *skb, __be16 *proto)
 }
 
 /* Set the skb's link layer up as if it had arrived on skb->dev. */
-static int vpair_chr_set_proto(const struct vpair_tconf *conf,
-			       struct sk_buff *skb, __be16 proto)
+static int vpair_tun_chr_set_proto(const struct vpair_tun_framing *conf,
+				   struct sk_buff *skb, __be16 proto)
 {
 	int err;
 
@@ -275,7 +272,7 @@ static int vpair_chr_set_proto(const struct vpair_tconf *conf,
 		return 0;
 	}
 	if (conf->flags & IFF_NO_PI) {
-		err = vpair_chr_l3_proto(skb, &proto);
+		err = vpair_tun_chr_l3_proto(skb, &proto);
 		if (err)
 			return err;
 	}
@@ -285,12 +282,12 @@ static int vpair_chr_set_proto(const struct vpair_tconf *conf,
 }
 
 /* Hand a written packet to the interface's stack, as if it had arrived. */
-static int vpair_chr_inject(struct vpair_tfile *tfile,
-			    const struct vpair_tconf *conf,
+static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
+				const struct vpair_tun_framing *conf,
 			    const struct virtio_net_hdr *hdr,
 			    struct sk_buff *skb, __be16 proto)
 {
-	struct vpair_tdev *tdev;
+	struct vpair_tun_dev *tdev;
 	struct net_device *dev;
 	u32 hash = 0;
 	int err;
@@ -303,10 +300,10 @@ static int vpair_chr_inject(struct vpair_tfile *tfile,
 	}
 	dev = tdev->dev;
 	skb->dev = dev;
-	err = vpair_vnet_apply(tdev, conf, skb, hdr);
+	err = vpair_tun_vnet_hdr_to_skb(tdev, conf, skb, hdr);
 	if (err)
 		goto free;
-	err = vpair_chr_set_proto(conf, skb, proto);
+	err = vpair_tun_chr_set_proto(conf, skb, proto);
 	if (err)
 		goto drop;
 
@@ -330,7 +327,7 @@ static int vpair_chr_inject(struct vpair_tfile *tfile,
 	preempt_enable();
 	netif_rx(skb);
 	if (hash)
-		vpair_tflow_update(tdev, hash, tfile->queue_index);
+		vpair_tun_flow_update(tdev, hash, tfile->queue_index);
 	rcu_read_unlock();
 	return 0;
 
@@ -342,9 +339,9 @@ free:
 	return err;
 }
 
-static void vpair_chr_count_drop(struct vpair_tfile *tfile)
+static void vpair_tun_chr_count_drop(struct vpair_tun_file *tfile)
 {
-	struct vpair_tdev *tdev;
+	struct vpair_tun_dev *tdev;
 
 	rcu_read_lock();
 	tdev = rcu_dereference(tfile->tdev);
@@ -354,8 +351,8 @@ static void vpair_chr_count_drop(struct vpair_tfile *tfile)
 }
 
 /* Takes the tun_pi and virtio_net_hdr off the front of a write. */
-static int vpair_chr_get_headers(const struct vpair_tconf *conf,
-				 struct iov_iter *from, size_t *len,
+static int vpair_tun_chr_get_headers(const struct vpair_tun_framing *conf,
+				     struct iov_iter *from, size_t *len,
 				 struct tun_pi *pi, struct virtio_net_hdr *hdr)
 {
 	int err;
@@ -368,7 +365,7 @@ static int vpair_chr_get_headers(const struct vpair_tconf *conf,
 			return -EFAULT;
 	}
 	if (conf->flags & IFF_VNET_HDR) {
-		err = vpair_vnet_get(conf, from, len, hdr);
+		err = vpair_tun_vnet_hdr_get(conf, from, len, hdr);
 		if (err)
 			return err;
 	}
@@ -380,24 +377,26 @@ static int vpair_chr_get_headers(const struct vpair_tconf *conf,
 	return 0;
 }
 
-static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
+static ssize_t vpair_tun_chr_write_iter(struct kiocb *iocb,
+					struct iov_iter *from)
 {
-	struct vpair_tfile *tfile = iocb->ki_filp->private_data;
+	struct vpair_tun_file *tfile = iocb->ki_filp->private_data;
 	struct tun_pi pi = { 0, htons(ETH_P_IP) };
 	size_t total = iov_iter_count(from);
 	struct virtio_net_hdr hdr = { 0 };
-	struct vpair_tconf conf;
+	struct vpair_tun_framing conf;
 	size_t len = total;
 	struct sk_buff *skb;
 	int err;
 
-	if (!vpair_tconf_get(tfile, &conf))
+	if (!vpair_tun_framing_get(tfile, &conf))
 		return -EBADFD;
-	err = vpair_chr_get_headers(&conf, from, &len, &pi, &hdr);
+	err = vpair_tun_chr_get_headers(&conf, from, &len, &pi, &hdr);
 	if (err)
 		return err;
 
-	skb = vpair_chr_alloc_skb(tfile, len, vpair_chr_noblock(iocb), &err);
+	skb = vpair_tun_chr_alloc_skb(tfile, len, vpair_tun_chr_noblock(iocb),
+				      &err);
 	if (!skb)
 		goto drop;
 	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
@@ -406,26 +405,26 @@ static ssize_t vpair_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		goto drop;
 	}
 
-	err = vpair_chr_inject(tfile, &conf, &hdr, skb, pi.proto);
+	err = vpair_tun_chr_inject(tfile, &conf, &hdr, skb, pi.proto);
 	return err ? err : total;
 
 drop:
 	/* like tun: a full send buffer is no drop, a failure is */
 	if (err != -EAGAIN)
-		vpair_chr_count_drop(tfile);
+		vpair_tun_chr_count_drop(tfile);
 	return err;
 }
 
-static bool vpair_chr_writeable(struct vpair_tdev *tdev,
-				struct vpair_tfile *tfile)
+static bool vpair_tun_chr_writeable(struct vpair_tun_dev *tdev,
+				    struct vpair_tun_file *tfile)
 {
 	return (tdev->dev->flags & IFF_UP) && sock_writeable(&tfile->sk);
 }
 
-static __poll_t vpair_chr_poll(struct file *file, poll_table *wait)
+static __poll_t vpair_tun_chr_poll(struct file *file, poll_table *wait)
 {
-	struct vpair_tfile *tfile = file->private_data;
-	struct vpair_tdev *tdev;
+	struct vpair_tun_file *tfile = file->private_data;
+	struct vpair_tun_dev *tdev;
 	__poll_t mask = 0;
 
 	if (!rcu_access_pointer(tfile->tdev))
@@ -440,11 +439,11 @@ static __poll_t vpair_chr_poll(struct file *file, poll_table *wait)
 	tdev = rcu_dereference(tfile->tdev);
 	if (!tdev || tdev->dev->reg_state != NETREG_REGISTERED) {
 		mask = EPOLLERR;
-	} else if (vpair_chr_writeable(tdev, tfile) ||
-		   /* vpair_chr_write_space() raises SIGIO when room comes */
+	} else if (vpair_tun_chr_writeable(tdev, tfile) ||
+		   /* write_space() raises SIGIO when room comes */
 		   (!test_and_set_bit(SOCKWQ_ASYNC_NOSPACE,
 				      &tfile->socket.flags) &&
-		    vpair_chr_writeable(tdev, tfile))) {
+		    vpair_tun_chr_writeable(tdev, tfile))) {
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	}
 	rcu_read_unlock();
@@ -452,9 +451,9 @@ static __poll_t vpair_chr_poll(struct file *file, poll_table *wait)
 }
 
 /* Like tun, O_ASYNC alone makes the caller the SIGIO recipient. */
-static int vpair_chr_fasync(int fd, struct file *file, int on)
+static int vpair_tun_chr_fasync(int fd, struct file *file, int on)
 {
-	struct vpair_tfile *tfile = file->private_data;
+	struct vpair_tun_file *tfile = file->private_data;
 	int err;
 
 	/* first what can fail: a helper entry must not outlive a refusal */
@@ -471,11 +470,11 @@ static int vpair_chr_fasync(int fd, struct file *file, int on)
 	return 0;
 }
 
-static void vpair_chr_show_fdinfo(struct seq_file *m, struct file *file)
+static void vpair_tun_chr_show_fdinfo(struct seq_file *m, struct file *file)
 {
-	struct vpair_tfile *tfile = file->private_data;
+	struct vpair_tun_file *tfile = file->private_data;
 	char name[IFNAMSIZ] = "";
-	struct vpair_tdev *tdev;
+	struct vpair_tun_dev *tdev;
 
 	rtnl_lock();
 	tdev = rtnl_dereference(tfile->tdev);
@@ -485,57 +484,57 @@ static void vpair_chr_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "iff:\t%s\n", name);
 }
 
-static const struct file_operations vpair_chr_fops = {
+static const struct file_operations vpair_tun_chr_fops = {
 	.owner		= THIS_MODULE,
-	.open		= vpair_chr_open,
-	.release	= vpair_chr_release,
-	.read_iter	= vpair_chr_read_iter,
-	.write_iter	= vpair_chr_write_iter,
-	.poll		= vpair_chr_poll,
-	.unlocked_ioctl	= vpair_chr_ioctl,
+	.open		= vpair_tun_chr_open,
+	.release	= vpair_tun_chr_release,
+	.read_iter	= vpair_tun_chr_read_iter,
+	.write_iter	= vpair_tun_chr_write_iter,
+	.poll		= vpair_tun_chr_poll,
+	.unlocked_ioctl	= vpair_tun_ioctl,
 #ifdef CONFIG_COMPAT
-	.compat_ioctl	= vpair_chr_compat_ioctl,
+	.compat_ioctl	= vpair_tun_compat_ioctl,
 #endif
-	.fasync		= vpair_chr_fasync,
-	.show_fdinfo	= vpair_chr_show_fdinfo,
+	.fasync		= vpair_tun_chr_fasync,
+	.show_fdinfo	= vpair_tun_chr_show_fdinfo,
 };
 
-static struct miscdevice vpair_miscdev = {
+static struct miscdevice vpair_tun_miscdev = {
 	.minor		= VPAIR_MINOR,
 	.name		= "vpair",
 	.nodename	= VPAIR_DEVNAME,
 	.mode		= 0666,
-	.fops		= &vpair_chr_fops,
+	.fops		= &vpair_tun_chr_fops,
 };
 
-int vpair_chardev_init(void)
+int vpair_tun_init(void)
 {
 	int err;
 
-	err = vpair_tundev_init();
+	err = vpair_tun_dev_init();
 	if (err)
 		return err;
 
-	err = misc_register(&vpair_miscdev);
+	err = misc_register(&vpair_tun_miscdev);
 	if (err == -EBUSY) {
 		pr_info("misc minor %d is taken: /dev/%s will not autoload\n",
 			VPAIR_MINOR, VPAIR_DEVNAME);
-		vpair_miscdev.minor = MISC_DYNAMIC_MINOR;
-		err = misc_register(&vpair_miscdev);
+		vpair_tun_miscdev.minor = MISC_DYNAMIC_MINOR;
+		err = misc_register(&vpair_tun_miscdev);
 	}
 	if (err)
-		goto err_tundev;
+		goto err_dev;
 	return 0;
 
-err_tundev:
-	vpair_tundev_exit();
+err_dev:
+	vpair_tun_dev_exit();
 	return err;
 }
 
-void vpair_chardev_exit(void)
+void vpair_tun_exit(void)
 {
-	misc_deregister(&vpair_miscdev);
-	vpair_tundev_exit();
+	misc_deregister(&vpair_tun_miscdev);
+	vpair_tun_dev_exit();
 }
 
 MODULE_ALIAS_MISCDEV(VPAIR_MINOR);

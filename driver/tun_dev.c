@@ -13,7 +13,7 @@
 #include <net/ip_tunnels.h>
 #include <net/rtnetlink.h>
 
-#include "vpair.h"
+#include "tun.h"
 
 #define VPAIR_TUN_TXQLEN	500
 #define VPAIR_TUN_MAX_MTU	65535
@@ -28,12 +28,7 @@
 
 static struct rtnl_link_ops vpair_tun_link_ops;
 
-static void vpair_tun_free_skb(void *ptr)
-{
-	kfree_skb(ptr);
-}
-
-static void vpair_tun_purge(struct vpair_tfile *tfile)
+static void vpair_tun_purge(struct vpair_tun_file *tfile)
 {
 	struct sk_buff *skb;
 
@@ -41,11 +36,11 @@ static void vpair_tun_purge(struct vpair_tfile *tfile)
 		kfree_skb(skb);
 }
 
-static u16 vpair_tundev_select_queue(struct net_device *dev,
-				     struct sk_buff *skb,
+static u16 vpair_tun_dev_select_queue(struct net_device *dev,
+				      struct sk_buff *skb,
 				     struct net_device *sb_dev)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 	unsigned int numqueues;
 	struct bpf_prog *prog;
 	u16 ret;
@@ -58,14 +53,14 @@ static u16 vpair_tundev_select_queue(struct net_device *dev,
 		ret = numqueues ? bpf_prog_run_clear_cb(prog, skb) % numqueues
 				: 0;
 	} else {
-		ret = vpair_tflow_select(tdev, skb);
+		ret = vpair_tun_flow_select(tdev, skb);
 	}
 	rcu_read_unlock();
 	return ret;
 }
 
-static struct vpair_tfile *vpair_tundev_pick(struct vpair_tdev *tdev,
-					     struct sk_buff *skb)
+static struct vpair_tun_file *vpair_tun_dev_pick(struct vpair_tun_dev *tdev,
+						 struct sk_buff *skb)
 {
 	unsigned int numqueues = READ_ONCE(tdev->numqueues);
 	u16 txq = skb_get_queue_mapping(skb);
@@ -78,26 +73,27 @@ static struct vpair_tfile *vpair_tundev_pick(struct vpair_tdev *tdev,
 }
 
 /* TUNSETTXFILTER and TUNATTACHFILTER (TAP only), then TUNSETFILTEREBPF. */
-static bool vpair_tundev_filter(struct vpair_tdev *tdev,
-				struct vpair_tfile *tfile, struct sk_buff *skb)
+static bool vpair_tun_dev_filter(struct vpair_tun_dev *tdev,
+				 struct vpair_tun_file *tfile,
+				 struct sk_buff *skb)
 {
 	if ((tdev->flags & IFF_TAP) &&
-	    (!vpair_txfilter_pass(&tdev->txflt, skb) ||
-	     !vpair_tfile_run_filter(tfile, skb)))
+	    (!vpair_tun_txfilter_pass(&tdev->txflt, skb) ||
+	     !vpair_tun_file_run_filter(tfile, skb)))
 		return false;
-	return vpair_tdev_run_ebpf_filter(tdev, skb);
+	return vpair_tun_dev_run_ebpf_filter(tdev, skb);
 }
 
-static netdev_tx_t vpair_tundev_xmit(struct sk_buff *skb,
-				     struct net_device *dev)
+static netdev_tx_t vpair_tun_dev_xmit(struct sk_buff *skb,
+				      struct net_device *dev)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
-	struct vpair_tfile *tfile;
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
+	struct vpair_tun_file *tfile;
 	unsigned int len;
 
 	rcu_read_lock();
-	tfile = vpair_tundev_pick(tdev, skb);
-	if (!tfile || !vpair_tundev_filter(tdev, tfile, skb))
+	tfile = vpair_tun_dev_pick(tdev, skb);
+	if (!tfile || !vpair_tun_dev_filter(tdev, tfile, skb))
 		goto drop;
 	/* The skb may sit in the ring for long: let go of its sender. */
 	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC)))
@@ -124,39 +120,39 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-static int vpair_tundev_open(struct net_device *dev)
+static int vpair_tun_dev_open(struct net_device *dev)
 {
 	netif_tx_start_all_queues(dev);
 	return 0;
 }
 
-static int vpair_tundev_stop(struct net_device *dev)
+static int vpair_tun_dev_stop(struct net_device *dev)
 {
 	netif_tx_stop_all_queues(dev);
 	return 0;
 }
 
-static void vpair_tundev_get_stats64(struct net_device *dev,
-				     struct rtnl_link_stats64 *tot)
+static void vpair_tun_dev_get_stats64(struct net_device *dev,
+				      struct rtnl_link_stats64 *tot)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	dev_fetch_sw_netstats(tot, dev->tstats);
 	tot->rx_frame_errors += atomic_long_read(&tdev->rx_frame_errors);
 }
 
 /* An offload is only on when the reader declared it (TUNSETOFFLOAD). */
-static netdev_features_t vpair_tundev_fix_features(struct net_device *dev,
-						   netdev_features_t features)
+static netdev_features_t vpair_tun_dev_fix_features(struct net_device *dev,
+						    netdev_features_t features)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	return (features & tdev->set_features) |
 	       (features & ~VPAIR_TUN_USER_FEATURES);
 }
 
-void vpair_tundev_set_features(struct vpair_tdev *tdev,
-			       netdev_features_t features)
+void vpair_tun_dev_set_features(struct vpair_tun_dev *tdev,
+				netdev_features_t features)
 {
 	struct net_device *dev = tdev->dev;
 
@@ -167,9 +163,9 @@ void vpair_tundev_set_features(struct vpair_tdev *tdev,
 }
 
 /* Carrier on needs a reader. */
-int vpair_tundev_change_carrier(struct net_device *dev, bool on)
+int vpair_tun_dev_change_carrier(struct net_device *dev, bool on)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	if (!on) {
 		netif_carrier_off(dev);
@@ -181,14 +177,9 @@ int vpair_tundev_change_carrier(struct net_device *dev, bool on)
 	return 0;
 }
 
-static int vpair_tundev_ndo_carrier(struct net_device *dev, bool on)
+static int vpair_tun_dev_init_dev(struct net_device *dev)
 {
-	return vpair_tundev_change_carrier(dev, on);
-}
-
-static int vpair_tundev_init_dev(struct net_device *dev)
-{
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 	int err;
 
 	err = security_tun_dev_alloc_security(&tdev->security);
@@ -199,11 +190,11 @@ static int vpair_tundev_init_dev(struct net_device *dev)
 		security_tun_dev_free_security(tdev->security);
 		return err;
 	}
-	vpair_tflow_init(tdev);
+	vpair_tun_flow_init(tdev);
 	return 0;
 }
 
-static void vpair_tundev_set_real_queues(struct vpair_tdev *tdev)
+static void vpair_tun_dev_set_real_queues(struct vpair_tun_dev *tdev)
 {
 	if (!tdev->numqueues)
 		return;
@@ -212,12 +203,12 @@ static void vpair_tundev_set_real_queues(struct vpair_tdev *tdev)
 }
 
 /* Take @tfile out of the active array, moving the last queue into its slot. */
-static void vpair_tundev_remove(struct vpair_tdev *tdev,
-				struct vpair_tfile *tfile)
+static void vpair_tun_dev_remove(struct vpair_tun_dev *tdev,
+				 struct vpair_tun_file *tfile)
 {
 	u16 idx = tfile->queue_index;
 	unsigned int last = tdev->numqueues - 1;
-	struct vpair_tfile *moved;
+	struct vpair_tun_file *moved;
 
 	moved = rtnl_dereference(tdev->tfiles[last]);
 	rcu_assign_pointer(tdev->tfiles[idx], moved);
@@ -226,7 +217,7 @@ static void vpair_tundev_remove(struct vpair_tdev *tdev,
 	WRITE_ONCE(tdev->numqueues, last);
 }
 
-static void vpair_tfile_kill(struct vpair_tfile *tfile)
+static void vpair_tun_file_kill(struct vpair_tun_file *tfile)
 {
 	RCU_INIT_POINTER(tfile->tdev, NULL);
 	WRITE_ONCE(tfile->dead, true);
@@ -234,7 +225,7 @@ static void vpair_tfile_kill(struct vpair_tfile *tfile)
 	wake_up_interruptible_poll(&tfile->wq, EPOLLERR | EPOLLHUP);
 }
 
-static void vpair_tundev_put_ebpf(struct bpf_prog __rcu **slot)
+static void vpair_tun_dev_put_ebpf(struct bpf_prog __rcu **slot)
 {
 	struct bpf_prog *prog = rtnl_dereference(*slot);
 
@@ -244,21 +235,21 @@ static void vpair_tundev_put_ebpf(struct bpf_prog __rcu **slot)
 }
 
 /* The device is going away: cut every file loose and wake its readers. */
-static void vpair_tundev_uninit(struct net_device *dev)
+static void vpair_tun_dev_uninit(struct net_device *dev)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
-	struct vpair_tfile *tfile, *tmp;
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
+	struct vpair_tun_file *tfile, *tmp;
 	LIST_HEAD(gone);
 
 	while (tdev->numqueues) {
 		tfile = rtnl_dereference(tdev->tfiles[0]);
-		vpair_tundev_remove(tdev, tfile);
+		vpair_tun_dev_remove(tdev, tfile);
 		list_add_tail(&tfile->next, &gone);
 	}
 	list_splice_init(&tdev->disabled, &gone);
 	tdev->numdisabled = 0;
 	list_for_each_entry(tfile, &gone, next)
-		vpair_tfile_kill(tfile);
+		vpair_tun_file_kill(tfile);
 	synchronize_net();
 
 	list_for_each_entry_safe(tfile, tmp, &gone, next) {
@@ -266,77 +257,77 @@ static void vpair_tundev_uninit(struct net_device *dev)
 		tfile->detached = false;
 		vpair_tun_purge(tfile);
 	}
-	vpair_tflow_uninit(tdev);
-	vpair_tundev_put_ebpf(&tdev->steering_prog);
-	vpair_tundev_put_ebpf(&tdev->filter_prog);
+	vpair_tun_flow_uninit(tdev);
+	vpair_tun_dev_put_ebpf(&tdev->steering_prog);
+	vpair_tun_dev_put_ebpf(&tdev->filter_prog);
 
 	/* TUNSETPERSIST pinned the module for this interface */
 	if (tdev->flags & IFF_PERSIST)
 		module_put(THIS_MODULE);
 }
 
-static void vpair_tundev_free(struct net_device *dev)
+static void vpair_tun_dev_free(struct net_device *dev)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	security_tun_dev_free_security(tdev->security);
 	compat_free_tstats(dev);
 }
 
-#define VPAIR_TUNDEV_COMMON_OPS					\
-	.ndo_init		= vpair_tundev_init_dev,	\
-	.ndo_uninit		= vpair_tundev_uninit,		\
-	.ndo_open		= vpair_tundev_open,		\
-	.ndo_stop		= vpair_tundev_stop,		\
-	.ndo_start_xmit		= vpair_tundev_xmit,		\
-	.ndo_select_queue	= vpair_tundev_select_queue,	\
-	.ndo_fix_features	= vpair_tundev_fix_features,	\
-	.ndo_change_carrier	= vpair_tundev_ndo_carrier,	\
-	.ndo_get_stats64	= vpair_tundev_get_stats64
+#define VPAIR_TUN_COMMON_OPS					\
+	.ndo_init		= vpair_tun_dev_init_dev,	\
+	.ndo_uninit		= vpair_tun_dev_uninit,		\
+	.ndo_open		= vpair_tun_dev_open,		\
+	.ndo_stop		= vpair_tun_dev_stop,		\
+	.ndo_start_xmit		= vpair_tun_dev_xmit,		\
+	.ndo_select_queue	= vpair_tun_dev_select_queue,	\
+	.ndo_fix_features	= vpair_tun_dev_fix_features,	\
+	.ndo_change_carrier	= vpair_tun_dev_change_carrier,	\
+	.ndo_get_stats64	= vpair_tun_dev_get_stats64
 
-static const struct net_device_ops vpair_tundev_ops = {
-	VPAIR_TUNDEV_COMMON_OPS,
+static const struct net_device_ops vpair_tun_ops_tun = {
+	VPAIR_TUN_COMMON_OPS,
 };
 
-static const struct net_device_ops vpair_tapdev_ops = {
-	VPAIR_TUNDEV_COMMON_OPS,
+static const struct net_device_ops vpair_tun_ops_tap = {
+	VPAIR_TUN_COMMON_OPS,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= passthru_features_check,
 };
 
-bool vpair_is_tundev(const struct net_device *dev)
+bool vpair_tun_is_dev(const struct net_device *dev)
 {
-	return dev->netdev_ops == &vpair_tundev_ops ||
-	       dev->netdev_ops == &vpair_tapdev_ops;
+	return dev->netdev_ops == &vpair_tun_ops_tun ||
+	       dev->netdev_ops == &vpair_tun_ops_tap;
 }
 
-static void vpair_tundev_setup(struct net_device *dev)
+static void vpair_tun_dev_setup(struct net_device *dev)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	tdev->dev = dev;
 	tdev->owner = INVALID_UID;
 	tdev->group = INVALID_GID;
 	tdev->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
 	INIT_LIST_HEAD(&tdev->disabled);
-	vpair_tundev_default_link(tdev);
+	vpair_tun_default_link(tdev);
 
 	/* before ether_setup(), which gives a TAP 1000, as with tun */
 	dev->tx_queue_len = VPAIR_TUN_TXQLEN;
-	dev->ethtool_ops = &vpair_tundev_ethtool_ops;
+	dev->ethtool_ops = &vpair_tun_ethtool_ops;
 	dev->hw_features = VPAIR_TUN_FEATURES;
 	dev->features = VPAIR_TUN_FEATURES;
 	dev->vlan_features = dev->features & ~VPAIR_TUN_VLAN_TX;
 	compat_set_lltx(dev);
 	compat_set_tstats(dev);
 	dev->needs_free_netdev = true;
-	dev->priv_destructor = vpair_tundev_free;
+	dev->priv_destructor = vpair_tun_dev_free;
 }
 
-static void vpair_tundev_setup_tun(struct net_device *dev)
+static void vpair_tun_dev_setup_tun(struct net_device *dev)
 {
-	dev->netdev_ops = &vpair_tundev_ops;
+	dev->netdev_ops = &vpair_tun_ops_tun;
 	dev->header_ops = &ip_tunnel_header_ops;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
@@ -345,9 +336,9 @@ static void vpair_tundev_setup_tun(struct net_device *dev)
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
 }
 
-static void vpair_tundev_setup_tap(struct net_device *dev)
+static void vpair_tun_dev_setup_tap(struct net_device *dev)
 {
-	dev->netdev_ops = &vpair_tapdev_ops;
+	dev->netdev_ops = &vpair_tun_ops_tap;
 	ether_setup(dev);
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
@@ -355,23 +346,23 @@ static void vpair_tundev_setup_tap(struct net_device *dev)
 }
 
 /* Allocate, not register, an interface of type IFF_TUN or IFF_TAP. */
-struct net_device *vpair_tundev_alloc(struct net *net, const char *name,
-				      unsigned int flags)
+struct net_device *vpair_tun_dev_alloc(struct net *net, const char *name,
+				       unsigned int flags)
 {
 	unsigned int queues = flags & IFF_MULTI_QUEUE ? VPAIR_MAX_QUEUES : 1;
-	struct vpair_tdev *tdev;
+	struct vpair_tun_dev *tdev;
 	struct net_device *dev;
 
-	dev = alloc_netdev_mqs(sizeof(struct vpair_tdev), name,
-			       NET_NAME_UNKNOWN, vpair_tundev_setup,
+	dev = alloc_netdev_mqs(sizeof(struct vpair_tun_dev), name,
+			       NET_NAME_UNKNOWN, vpair_tun_dev_setup,
 			       queues, queues);
 	if (!dev)
 		return NULL;
 
 	if (flags & IFF_TAP)
-		vpair_tundev_setup_tap(dev);
+		vpair_tun_dev_setup_tap(dev);
 	else
-		vpair_tundev_setup_tun(dev);
+		vpair_tun_dev_setup_tun(dev);
 
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = VPAIR_TUN_MAX_MTU - dev->hard_header_len;
@@ -384,8 +375,8 @@ struct net_device *vpair_tundev_alloc(struct net *net, const char *name,
 	return dev;
 }
 
-static int vpair_tundev_attach_check(struct vpair_tdev *tdev,
-				     struct vpair_tfile *tfile)
+static int vpair_tun_dev_attach_check(struct vpair_tun_dev *tdev,
+				      struct vpair_tun_file *tfile)
 {
 	if (rtnl_dereference(tfile->tdev) && !tfile->detached)
 		return -EINVAL;
@@ -397,8 +388,8 @@ static int vpair_tundev_attach_check(struct vpair_tdev *tdev,
 	return 0;
 }
 
-int vpair_tundev_attach(struct vpair_tdev *tdev, struct vpair_tfile *tfile,
-			bool skip_filter)
+int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
+			 struct vpair_tun_file *tfile, bool skip_filter)
 {
 	struct net_device *dev = tdev->dev;
 	int err;
@@ -407,13 +398,13 @@ int vpair_tundev_attach(struct vpair_tdev *tdev, struct vpair_tfile *tfile,
 	err = security_tun_dev_attach(&tfile->sk, tdev->security);
 	if (err < 0)
 		return err;
-	err = vpair_tundev_attach_check(tdev, tfile);
+	err = vpair_tun_dev_attach_check(tdev, tfile);
 	if (err)
 		return err;
 
 	/* A persistent device's filter follows it to every new queue. */
 	if (!skip_filter && tdev->filter_attached) {
-		err = vpair_tfile_attach_filter(tfile, &tdev->fprog);
+		err = vpair_tun_file_attach_filter(tfile, &tdev->fprog);
 		if (err)
 			return err;
 	}
@@ -424,7 +415,7 @@ int vpair_tundev_attach(struct vpair_tdev *tdev, struct vpair_tfile *tfile,
 		tfile->detached = false;
 	} else {
 		err = ptr_ring_resize(&tfile->ring, dev->tx_queue_len,
-				      GFP_KERNEL, vpair_tun_free_skb);
+				      GFP_KERNEL, __skb_array_destroy_skb);
 		if (err)
 			return err;
 	}
@@ -434,17 +425,17 @@ int vpair_tundev_attach(struct vpair_tdev *tdev, struct vpair_tfile *tfile,
 	rcu_assign_pointer(tfile->tdev, tdev);
 	rcu_assign_pointer(tdev->tfiles[tdev->numqueues], tfile);
 	WRITE_ONCE(tdev->numqueues, tdev->numqueues + 1);
-	vpair_tundev_set_real_queues(tdev);
+	vpair_tun_dev_set_real_queues(tdev);
 	return 0;
 }
 
-static void vpair_tundev_disable(struct vpair_tdev *tdev,
-				 struct vpair_tfile *tfile, bool clean)
+static void vpair_tun_dev_disable(struct vpair_tun_dev *tdev,
+				  struct vpair_tun_file *tfile, bool clean)
 {
 	unsigned int old_last = tdev->numqueues - 1;
 	u16 idx = tfile->queue_index;
 
-	vpair_tundev_remove(tdev, tfile);
+	vpair_tun_dev_remove(tdev, tfile);
 	if (clean) {
 		RCU_INIT_POINTER(tfile->tdev, NULL);
 	} else {
@@ -453,26 +444,26 @@ static void vpair_tundev_disable(struct vpair_tdev *tdev,
 		tdev->numdisabled++;
 	}
 	synchronize_net();
-	vpair_tflow_delete_queue(tdev, idx);
-	vpair_tflow_delete_queue(tdev, old_last);
+	vpair_tun_flow_delete_queue(tdev, idx);
+	vpair_tun_flow_delete_queue(tdev, old_last);
 	vpair_tun_purge(tfile);
-	vpair_tundev_set_real_queues(tdev);
+	vpair_tun_dev_set_real_queues(tdev);
 }
 
 /*
  * Called under RTNL. @clean: the file lets go (close), which may delete
  * the interface; else TUNSETQUEUE's IFF_DETACH_QUEUE.
  */
-void vpair_tundev_detach(struct vpair_tfile *tfile, bool clean)
+void vpair_tun_dev_detach(struct vpair_tun_file *tfile, bool clean)
 {
-	struct vpair_tdev *tdev = rtnl_dereference(tfile->tdev);
+	struct vpair_tun_dev *tdev = rtnl_dereference(tfile->tdev);
 
 	ASSERT_RTNL();
 	if (!tdev)
 		return;
 
 	if (!tfile->detached) {
-		vpair_tundev_disable(tdev, tfile, clean);
+		vpair_tun_dev_disable(tdev, tfile, clean);
 	} else if (clean) {
 		list_del_init(&tfile->next);
 		tdev->numdisabled--;
@@ -482,7 +473,6 @@ void vpair_tundev_detach(struct vpair_tfile *tfile, bool clean)
 	if (!clean)
 		return;
 
-	vpair_tfile_detach_filter(tfile);
 	if (tdev->numqueues || tdev->numdisabled)
 		return;
 	netif_carrier_off(tdev->dev);
@@ -492,23 +482,23 @@ void vpair_tundev_detach(struct vpair_tfile *tfile, bool clean)
 }
 
 /* ip link set txqueuelen: every ring follows. */
-static int vpair_tundev_resize(struct vpair_tdev *tdev)
+static int vpair_tun_dev_resize(struct vpair_tun_dev *tdev)
 {
 	unsigned int len = tdev->dev->tx_queue_len;
-	struct vpair_tfile *tfile;
+	struct vpair_tun_file *tfile;
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < tdev->numqueues; i++) {
 		tfile = rtnl_dereference(tdev->tfiles[i]);
 		err = ptr_ring_resize(&tfile->ring, len, GFP_KERNEL,
-				      vpair_tun_free_skb);
+				      __skb_array_destroy_skb);
 		if (err)
 			return err;
 	}
 	list_for_each_entry(tfile, &tdev->disabled, next) {
 		err = ptr_ring_resize(&tfile->ring, len, GFP_KERNEL,
-				      vpair_tun_free_skb);
+				      __skb_array_destroy_skb);
 		if (err)
 			return err;
 	}
@@ -516,9 +506,9 @@ static int vpair_tundev_resize(struct vpair_tdev *tdev)
 }
 
 /* The interface came up: writers polling for EPOLLOUT may go on. */
-static void vpair_tundev_wake_writers(struct vpair_tdev *tdev)
+static void vpair_tun_dev_wake_writers(struct vpair_tun_dev *tdev)
 {
-	struct vpair_tfile *tfile;
+	struct vpair_tun_file *tfile;
 	unsigned int i;
 
 	for (i = 0; i < tdev->numqueues; i++) {
@@ -528,8 +518,8 @@ static void vpair_tundev_wake_writers(struct vpair_tdev *tdev)
 	}
 }
 
-static int vpair_tundev_event(struct notifier_block *nb,
-			      unsigned long event, void *ptr)
+static int vpair_tun_dev_event(struct notifier_block *nb,
+			       unsigned long event, void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 
@@ -537,18 +527,18 @@ static int vpair_tundev_event(struct notifier_block *nb,
 		return NOTIFY_DONE;
 	switch (event) {
 	case NETDEV_CHANGE_TX_QUEUE_LEN:
-		if (vpair_tundev_resize(netdev_priv(dev)))
+		if (vpair_tun_dev_resize(netdev_priv(dev)))
 			return NOTIFY_BAD;
 		break;
 	case NETDEV_UP:
-		vpair_tundev_wake_writers(netdev_priv(dev));
+		vpair_tun_dev_wake_writers(netdev_priv(dev));
 		break;
 	}
 	return NOTIFY_DONE;
 }
 
-static struct notifier_block vpair_tundev_notifier = {
-	.notifier_call	= vpair_tundev_event,
+static struct notifier_block vpair_tun_dev_notifier = {
+	.notifier_call	= vpair_tun_dev_event,
 };
 
 static int vpair_tun_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -570,7 +560,7 @@ static size_t vpair_tun_get_size(const struct net_device *dev)
 static int vpair_tun_fill_info(struct sk_buff *skb,
 			       const struct net_device *dev)
 {
-	struct vpair_tdev *tdev = netdev_priv(dev);
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 	unsigned int f = tdev->flags;
 
 	if (nla_put_u8(skb, IFLA_TUN_TYPE, f & (IFF_TUN | IFF_TAP)) ||
@@ -595,28 +585,28 @@ static int vpair_tun_fill_info(struct sk_buff *skb,
 
 static struct rtnl_link_ops vpair_tun_link_ops = {
 	.kind		= VPAIR_TUN_KIND,
-	.priv_size	= sizeof(struct vpair_tdev),
-	.setup		= vpair_tundev_setup,
+	.priv_size	= sizeof(struct vpair_tun_dev),
+	.setup		= vpair_tun_dev_setup,
 	.validate	= vpair_tun_validate,
 	.get_size	= vpair_tun_get_size,
 	.fill_info	= vpair_tun_fill_info,
 };
 
-int vpair_tundev_init(void)
+int vpair_tun_dev_init(void)
 {
 	int err;
 
 	err = rtnl_link_register(&vpair_tun_link_ops);
 	if (err)
 		return err;
-	err = register_netdevice_notifier(&vpair_tundev_notifier);
+	err = register_netdevice_notifier(&vpair_tun_dev_notifier);
 	if (err)
 		rtnl_link_unregister(&vpair_tun_link_ops);
 	return err;
 }
 
-void vpair_tundev_exit(void)
+void vpair_tun_dev_exit(void)
 {
-	unregister_netdevice_notifier(&vpair_tundev_notifier);
+	unregister_netdevice_notifier(&vpair_tun_dev_notifier);
 	rtnl_link_unregister(&vpair_tun_link_ops);
 }

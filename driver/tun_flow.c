@@ -9,16 +9,18 @@
 #include <linux/reciprocal_div.h>
 #include <linux/slab.h>
 
-#include "vpair.h"
+#include "tun.h"
 
-static struct hlist_head *vpair_tflow_head(struct vpair_tdev *tdev, u32 hash)
+static struct hlist_head *vpair_tun_flow_head(struct vpair_tun_dev *tdev,
+					      u32 hash)
 {
 	return &tdev->flows[hash & (VPAIR_TUN_FLOW_BUCKETS - 1)];
 }
 
-static struct vpair_tflow *vpair_tflow_find(struct hlist_head *head, u32 hash)
+static struct vpair_tun_flow *vpair_tun_flow_find(struct hlist_head *head,
+						  u32 hash)
 {
-	struct vpair_tflow *e;
+	struct vpair_tun_flow *e;
 
 	hlist_for_each_entry_rcu(e, head, node) {
 		if (e->hash == hash)
@@ -28,19 +30,20 @@ static struct vpair_tflow *vpair_tflow_find(struct hlist_head *head, u32 hash)
 }
 
 /* Called with flow_lock held. */
-static void vpair_tflow_delete(struct vpair_tdev *tdev, struct vpair_tflow *e)
+static void vpair_tun_flow_delete(struct vpair_tun_dev *tdev,
+				  struct vpair_tun_flow *e)
 {
 	hlist_del_rcu(&e->node);
 	kfree_rcu(e, rcu);
 	tdev->flow_count--;
 }
 
-static void vpair_tflow_gc(struct work_struct *work)
+static void vpair_tun_flow_gc(struct work_struct *work)
 {
-	struct vpair_tdev *tdev = container_of(to_delayed_work(work),
-					       struct vpair_tdev, flow_gc);
+	struct vpair_tun_dev *tdev = container_of(to_delayed_work(work),
+					       struct vpair_tun_dev, flow_gc);
 	unsigned long next = jiffies + VPAIR_TUN_FLOW_EXPIRE;
-	struct vpair_tflow *e;
+	struct vpair_tun_flow *e;
 	struct hlist_node *n;
 	unsigned int i;
 
@@ -51,7 +54,7 @@ static void vpair_tflow_gc(struct work_struct *work)
 						VPAIR_TUN_FLOW_EXPIRE;
 
 			if (time_before_eq(expires, jiffies))
-				vpair_tflow_delete(tdev, e);
+				vpair_tun_flow_delete(tdev, e);
 			else if (time_before(expires, next))
 				next = expires;
 		}
@@ -62,19 +65,19 @@ static void vpair_tflow_gc(struct work_struct *work)
 	spin_unlock_bh(&tdev->flow_lock);
 }
 
-void vpair_tflow_init(struct vpair_tdev *tdev)
+void vpair_tun_flow_init(struct vpair_tun_dev *tdev)
 {
 	unsigned int i;
 
 	spin_lock_init(&tdev->flow_lock);
 	for (i = 0; i < VPAIR_TUN_FLOW_BUCKETS; i++)
 		INIT_HLIST_HEAD(&tdev->flows[i]);
-	INIT_DELAYED_WORK(&tdev->flow_gc, vpair_tflow_gc);
+	INIT_DELAYED_WORK(&tdev->flow_gc, vpair_tun_flow_gc);
 }
 
-static void vpair_tflow_flush(struct vpair_tdev *tdev, int queue)
+static void vpair_tun_flow_flush(struct vpair_tun_dev *tdev, int queue)
 {
-	struct vpair_tflow *e;
+	struct vpair_tun_flow *e;
 	struct hlist_node *n;
 	unsigned int i;
 
@@ -82,46 +85,47 @@ static void vpair_tflow_flush(struct vpair_tdev *tdev, int queue)
 	for (i = 0; i < VPAIR_TUN_FLOW_BUCKETS; i++) {
 		hlist_for_each_entry_safe(e, n, &tdev->flows[i], node) {
 			if (queue < 0 || e->queue_index == queue)
-				vpair_tflow_delete(tdev, e);
+				vpair_tun_flow_delete(tdev, e);
 		}
 	}
 	spin_unlock_bh(&tdev->flow_lock);
 }
 
-void vpair_tflow_uninit(struct vpair_tdev *tdev)
+void vpair_tun_flow_uninit(struct vpair_tun_dev *tdev)
 {
 	cancel_delayed_work_sync(&tdev->flow_gc);
-	vpair_tflow_flush(tdev, -1);
+	vpair_tun_flow_flush(tdev, -1);
 }
 
-void vpair_tflow_delete_queue(struct vpair_tdev *tdev, u16 queue)
+void vpair_tun_flow_delete_queue(struct vpair_tun_dev *tdev, u16 queue)
 {
-	vpair_tflow_flush(tdev, queue);
+	vpair_tun_flow_flush(tdev, queue);
 }
 
 /* ndo_select_queue, under RCU. */
-u16 vpair_tflow_select(struct vpair_tdev *tdev, struct sk_buff *skb)
+u16 vpair_tun_flow_select(struct vpair_tun_dev *tdev, struct sk_buff *skb)
 {
 	unsigned int numqueues = READ_ONCE(tdev->numqueues);
-	struct vpair_tflow *e;
+	struct vpair_tun_flow *e;
 	u32 hash;
 
 	if (numqueues <= 1)
 		return 0;
 	hash = __skb_get_hash_symmetric(skb);
-	e = vpair_tflow_find(vpair_tflow_head(tdev, hash), hash);
+	e = vpair_tun_flow_find(vpair_tun_flow_head(tdev, hash), hash);
 	if (e)
 		return READ_ONCE(e->queue_index);
 	return reciprocal_scale(hash, numqueues);
 }
 
-static void vpair_tflow_create(struct vpair_tdev *tdev, u32 hash, u16 queue)
+static void vpair_tun_flow_create(struct vpair_tun_dev *tdev, u32 hash,
+				  u16 queue)
 {
-	struct hlist_head *head = vpair_tflow_head(tdev, hash);
-	struct vpair_tflow *e;
+	struct hlist_head *head = vpair_tun_flow_head(tdev, hash);
+	struct vpair_tun_flow *e;
 
 	spin_lock_bh(&tdev->flow_lock);
-	if (vpair_tflow_find(head, hash) ||
+	if (vpair_tun_flow_find(head, hash) ||
 	    tdev->flow_count >= VPAIR_TUN_MAX_FLOWS)
 		goto unlock;
 	e = kmalloc(sizeof(*e), GFP_ATOMIC);
@@ -140,18 +144,18 @@ unlock:
 }
 
 /* A packet of flow @hash was written on @queue: replies go there. */
-void vpair_tflow_update(struct vpair_tdev *tdev, u32 hash, u16 queue)
+void vpair_tun_flow_update(struct vpair_tun_dev *tdev, u32 hash, u16 queue)
 {
-	struct vpair_tflow *e;
+	struct vpair_tun_flow *e;
 
 	rcu_read_lock();
-	e = vpair_tflow_find(vpair_tflow_head(tdev, hash), hash);
+	e = vpair_tun_flow_find(vpair_tun_flow_head(tdev, hash), hash);
 	if (e) {
 		if (READ_ONCE(e->queue_index) != queue)
 			WRITE_ONCE(e->queue_index, queue);
 		WRITE_ONCE(e->updated, jiffies);
 	} else {
-		vpair_tflow_create(tdev, hash, queue);
+		vpair_tun_flow_create(tdev, hash, queue);
 	}
 	rcu_read_unlock();
 }

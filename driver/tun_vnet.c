@@ -9,31 +9,32 @@
 #include <linux/uio.h>
 #include <linux/virtio_net.h>
 
-#include "vpair.h"
+#include "tun.h"
 
 /* Legacy headers are native-endian; TUNSETVNETLE forces little-endian. */
-static bool vpair_vnet_le(bool vnet_le)
+static bool vpair_tun_vnet_is_le(bool vnet_le)
 {
 	return vnet_le || virtio_legacy_is_little_endian();
 }
 
 /* The attached device's settings, for use outside RCU. */
-bool vpair_tconf_get(struct vpair_tfile *tfile, struct vpair_tconf *conf)
+bool vpair_tun_framing_get(struct vpair_tun_file *tfile,
+			   struct vpair_tun_framing *conf)
 {
-	struct vpair_tdev *tdev;
+	struct vpair_tun_dev *tdev;
 
 	rcu_read_lock();
 	tdev = rcu_dereference(tfile->tdev);
 	if (tdev) {
 		conf->flags = READ_ONCE(tdev->flags);
 		conf->vnet_hdr_sz = READ_ONCE(tdev->vnet_hdr_sz);
-		conf->vnet_le = vpair_vnet_le(READ_ONCE(tdev->vnet_le));
+		conf->vnet_le = vpair_tun_vnet_is_le(READ_ONCE(tdev->vnet_le));
 	}
 	rcu_read_unlock();
 	return tdev;
 }
 
-static u16 vpair_vnet16(bool le, __virtio16 v)
+static u16 vpair_tun_vnet16(bool le, __virtio16 v)
 {
 	return __virtio16_to_cpu(le, v);
 }
@@ -43,8 +44,9 @@ static u16 vpair_vnet16(bool le, __virtio16 v)
  * checksum request widens hdr_len to cover the checksum field, and a
  * header longer than the packet is refused.
  */
-int vpair_vnet_get(const struct vpair_tconf *conf, struct iov_iter *from,
-		   size_t *len, struct virtio_net_hdr *hdr)
+int vpair_tun_vnet_hdr_get(const struct vpair_tun_framing *conf,
+			   struct iov_iter *from, size_t *len,
+			   struct virtio_net_hdr *hdr)
 {
 	int sz = conf->vnet_hdr_sz;
 	bool le = conf->vnet_le;
@@ -57,12 +59,12 @@ int vpair_vnet_get(const struct vpair_tconf *conf, struct iov_iter *from,
 		return -EFAULT;
 
 	if (hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-		need = vpair_vnet16(le, hdr->csum_start) +
-		       vpair_vnet16(le, hdr->csum_offset) + 2;
-		if (need > vpair_vnet16(le, hdr->hdr_len))
+		need = vpair_tun_vnet16(le, hdr->csum_start) +
+		       vpair_tun_vnet16(le, hdr->csum_offset) + 2;
+		if (need > vpair_tun_vnet16(le, hdr->hdr_len))
 			hdr->hdr_len = __cpu_to_virtio16(le, need);
 	}
-	if (vpair_vnet16(le, hdr->hdr_len) > *len)
+	if (vpair_tun_vnet16(le, hdr->hdr_len) > *len)
 		return -EINVAL;
 	iov_iter_advance(from, sz - sizeof(*hdr));
 	return 0;
@@ -72,8 +74,10 @@ int vpair_vnet_get(const struct vpair_tconf *conf, struct iov_iter *from,
  * Turn the header into skb metadata; a bad one is counted as a frame
  * error of @tdev. Under RCU.
  */
-int vpair_vnet_apply(struct vpair_tdev *tdev, const struct vpair_tconf *conf,
-		     struct sk_buff *skb, const struct virtio_net_hdr *hdr)
+int vpair_tun_vnet_hdr_to_skb(struct vpair_tun_dev *tdev,
+			      const struct vpair_tun_framing *conf,
+			      struct sk_buff *skb,
+			      const struct virtio_net_hdr *hdr)
 {
 	bool le = conf->vnet_le;
 
@@ -85,9 +89,9 @@ int vpair_vnet_apply(struct vpair_tdev *tdev, const struct vpair_tconf *conf,
 		netdev_info(tdev->dev,
 			    "bad virtio_net_hdr: flags %#x gso %#x/%u csum %u+%u\n",
 			    hdr->flags, hdr->gso_type,
-			    vpair_vnet16(le, hdr->gso_size),
-			    vpair_vnet16(le, hdr->csum_start),
-			    vpair_vnet16(le, hdr->csum_offset));
+			    vpair_tun_vnet16(le, hdr->gso_size),
+			    vpair_tun_vnet16(le, hdr->csum_start),
+			    vpair_tun_vnet16(le, hdr->csum_offset));
 	return -EINVAL;
 }
 
@@ -95,8 +99,9 @@ int vpair_vnet_apply(struct vpair_tdev *tdev, const struct vpair_tconf *conf,
  * Describe @skb in front of the frame read; @vlan_hlen is the tag the
  * reader gets inserted. Like tun, the padding is skipped, not written.
  */
-int vpair_vnet_put(const struct vpair_tconf *conf, struct sk_buff *skb,
-		   int vlan_hlen, struct iov_iter *to)
+int vpair_tun_vnet_hdr_put(const struct vpair_tun_framing *conf,
+			   struct sk_buff *skb, int vlan_hlen,
+			   struct iov_iter *to)
 {
 	struct virtio_net_hdr hdr;
 	int sz = conf->vnet_hdr_sz;

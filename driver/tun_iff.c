@@ -10,10 +10,10 @@
 #include <linux/security.h>
 #include <net/rtnetlink.h>
 
-#include "vpair.h"
+#include "tun.h"
 
 /* tun's rule: the owner, a member of the group, or CAP_NET_ADMIN. */
-static bool vpair_may_attach(struct vpair_tdev *tdev)
+static bool vpair_tun_may_attach(struct vpair_tun_dev *tdev)
 {
 	const struct cred *cred = current_cred();
 	struct net *net = dev_net(tdev->dev);
@@ -24,28 +24,28 @@ static bool vpair_may_attach(struct vpair_tdev *tdev)
 	return ns_capable(net->user_ns, CAP_NET_ADMIN);
 }
 
-static int vpair_iff_attach(struct vpair_tfile *tfile, struct net_device *dev,
-			    unsigned int flags)
+static int vpair_tun_iff_attach(struct vpair_tun_file *tfile,
+				struct net_device *dev, unsigned int flags)
 {
-	struct vpair_tdev *tdev;
+	struct vpair_tun_dev *tdev;
 	int err;
 
 	if (flags & IFF_TUN_EXCL)
 		return -EBUSY;
-	if (!vpair_is_tundev(dev))
+	if (!vpair_tun_is_dev(dev))
 		return -EINVAL;
 	tdev = netdev_priv(dev);
 	if (!(flags & tdev->flags & (IFF_TUN | IFF_TAP)))
 		return -EINVAL;
 	if (!!(flags & IFF_MULTI_QUEUE) != !!(tdev->flags & IFF_MULTI_QUEUE))
 		return -EINVAL;
-	if (!vpair_may_attach(tdev))
+	if (!vpair_tun_may_attach(tdev))
 		return -EPERM;
 	err = security_tun_dev_open(tdev->security);
 	if (err < 0)
 		return err;
 
-	err = vpair_tundev_attach(tdev, tfile, flags & IFF_NOFILTER);
+	err = vpair_tun_dev_attach(tdev, tfile, flags & IFF_NOFILTER);
 	if (err < 0)
 		return err;
 
@@ -58,10 +58,10 @@ static int vpair_iff_attach(struct vpair_tfile *tfile, struct net_device *dev,
 	return 0;
 }
 
-static int vpair_iff_create(struct vpair_tfile *tfile, const char *ifname,
-			    unsigned int flags)
+static int vpair_tun_iff_create(struct vpair_tun_file *tfile,
+				const char *ifname, unsigned int flags)
 {
-	struct net *net = vpair_tfile_net(tfile);
+	struct net *net = vpair_tun_file_net(tfile);
 	struct net_device *dev;
 	const char *name;
 	unsigned int type;
@@ -85,8 +85,8 @@ static int vpair_iff_create(struct vpair_tfile *tfile, const char *ifname,
 	if (*ifname)
 		name = ifname;
 
-	dev = vpair_tundev_alloc(net, name,
-				 type | (flags & VPAIR_TUN_IFF_FEATURES));
+	dev = vpair_tun_dev_alloc(net, name,
+				  type | (flags & VPAIR_TUN_IFF_FEATURES));
 	if (!dev)
 		return -ENOMEM;
 	dev->ifindex = tfile->ifindex;
@@ -97,7 +97,7 @@ static int vpair_iff_create(struct vpair_tfile *tfile, const char *ifname,
 		return err;
 	}
 
-	err = vpair_tundev_attach(netdev_priv(dev), tfile, false);
+	err = vpair_tun_dev_attach(netdev_priv(dev), tfile, false);
 	if (err < 0) {
 		unregister_netdevice(dev);
 		return err;
@@ -106,10 +106,10 @@ static int vpair_iff_create(struct vpair_tfile *tfile, const char *ifname,
 }
 
 /* TUNSETIFF on a file not attached yet; under RTNL. */
-int vpair_iff_set(struct vpair_tfile *tfile, struct ifreq *ifr)
+int vpair_tun_iff_set(struct vpair_tun_file *tfile, struct ifreq *ifr)
 {
 	unsigned int flags = (u16)ifr->ifr_flags;
-	struct vpair_tdev *tdev;
+	struct vpair_tun_dev *tdev;
 	struct net_device *dev;
 	int err;
 
@@ -122,11 +122,11 @@ int vpair_iff_set(struct vpair_tfile *tfile, struct ifreq *ifr)
 			return -EINVAL;
 	}
 
-	dev = __dev_get_by_name(vpair_tfile_net(tfile), ifr->ifr_name);
+	dev = __dev_get_by_name(vpair_tun_file_net(tfile), ifr->ifr_name);
 	if (dev)
-		err = vpair_iff_attach(tfile, dev, flags);
+		err = vpair_tun_iff_attach(tfile, dev, flags);
 	else
-		err = vpair_iff_create(tfile, ifr->ifr_name, flags);
+		err = vpair_tun_iff_create(tfile, ifr->ifr_name, flags);
 	if (err)
 		return err;
 
@@ -143,8 +143,8 @@ int vpair_iff_set(struct vpair_tfile *tfile, struct ifreq *ifr)
 }
 
 /* TUNGETIFF: name and flags, with this queue's own state. */
-void vpair_iff_get(struct vpair_tfile *tfile, struct vpair_tdev *tdev,
-		   struct ifreq *ifr)
+void vpair_tun_iff_get(struct vpair_tun_file *tfile, struct vpair_tun_dev *tdev,
+		       struct ifreq *ifr)
 {
 	strscpy(ifr->ifr_name, tdev->dev->name, IFNAMSIZ);
 	ifr->ifr_flags = tdev->flags & (VPAIR_TUN_IFF_FEATURES | IFF_PERSIST |
@@ -156,9 +156,9 @@ void vpair_iff_get(struct vpair_tfile *tfile, struct vpair_tdev *tdev,
 }
 
 /* TUNSETQUEUE: IFF_DETACH_QUEUE parks a queue, IFF_ATTACH_QUEUE revives it. */
-int vpair_iff_set_queue(struct vpair_tfile *tfile, struct ifreq *ifr)
+int vpair_tun_iff_set_queue(struct vpair_tun_file *tfile, struct ifreq *ifr)
 {
-	struct vpair_tdev *tdev;
+	struct vpair_tun_dev *tdev;
 	int err = -EINVAL;
 
 	rtnl_lock();
@@ -169,12 +169,12 @@ int vpair_iff_set_queue(struct vpair_tfile *tfile, struct ifreq *ifr)
 		err = security_tun_dev_attach_queue(tdev->security);
 		if (err < 0)
 			goto unlock;
-		err = vpair_tundev_attach(tdev, tfile, false);
+		err = vpair_tun_dev_attach(tdev, tfile, false);
 	} else if (ifr->ifr_flags & IFF_DETACH_QUEUE) {
 		if (!tdev || !(tdev->flags & IFF_MULTI_QUEUE) ||
 		    tfile->detached)
 			goto unlock;
-		vpair_tundev_detach(tfile, false);
+		vpair_tun_dev_detach(tfile, false);
 		err = 0;
 	}
 	if (err >= 0)

@@ -8,9 +8,9 @@
 #include <linux/sysfs.h>
 #include <linux/uidgid.h>
 
-#include "vpair.h"
+#include "tun.h"
 
-static struct vpair_tdev *vpair_sysfs_tdev(struct device *d)
+static struct vpair_tun_dev *vpair_tun_sysfs_dev(struct device *d)
 {
 	return netdev_priv(to_net_dev(d));
 }
@@ -18,7 +18,7 @@ static struct vpair_tdev *vpair_sysfs_tdev(struct device *d)
 static ssize_t tun_flags_show(struct device *d, struct device_attribute *attr,
 			      char *buf)
 {
-	unsigned int flags = READ_ONCE(vpair_sysfs_tdev(d)->flags);
+	unsigned int flags = READ_ONCE(vpair_tun_sysfs_dev(d)->flags);
 
 	return sysfs_emit(buf, "0x%x\n",
 			  flags & (VPAIR_TUN_IFF_FEATURES | IFF_PERSIST |
@@ -29,7 +29,7 @@ static ssize_t tun_flags_show(struct device *d, struct device_attribute *attr,
 static ssize_t owner_show(struct device *d, struct device_attribute *attr,
 			  char *buf)
 {
-	kuid_t owner = vpair_sysfs_tdev(d)->owner;
+	kuid_t owner = vpair_tun_sysfs_dev(d)->owner;
 
 	if (!uid_valid(owner))
 		return sysfs_emit(buf, "-1\n");
@@ -40,7 +40,7 @@ static ssize_t owner_show(struct device *d, struct device_attribute *attr,
 static ssize_t group_show(struct device *d, struct device_attribute *attr,
 			  char *buf)
 {
-	kgid_t group = vpair_sysfs_tdev(d)->group;
+	kgid_t group = vpair_tun_sysfs_dev(d)->group;
 
 	if (!gid_valid(group))
 		return sysfs_emit(buf, "-1\n");

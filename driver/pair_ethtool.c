@@ -5,23 +5,23 @@
  */
 #include <linux/ethtool.h>
 
-#include "vpair.h"
+#include "pair.h"
 
-static const char * const vpair_queue_stats[] = {
+static const char * const vpair_pair_queue_stats[] = {
 	"packets", "bytes", "drops",
 };
 
-#define VPAIR_QSTATS	ARRAY_SIZE(vpair_queue_stats)
+#define VPAIR_QSTATS	ARRAY_SIZE(vpair_pair_queue_stats)
 
-static void vpair_get_drvinfo(struct net_device *dev,
-			      struct ethtool_drvinfo *info)
+static void vpair_pair_get_drvinfo(struct net_device *dev,
+				   struct ethtool_drvinfo *info)
 {
 	strscpy(info->driver, VPAIR_DRV_NAME, sizeof(info->driver));
 	strscpy(info->version, VPAIR_VERSION, sizeof(info->version));
 }
 
-static int vpair_get_link_ksettings(struct net_device *dev,
-				    struct ethtool_link_ksettings *cmd)
+static int vpair_pair_get_link_ksettings(struct net_device *dev,
+					 struct ethtool_link_ksettings *cmd)
 {
 	cmd->base.speed = SPEED_10000;
 	cmd->base.duplex = DUPLEX_FULL;
@@ -30,7 +30,7 @@ static int vpair_get_link_ksettings(struct net_device *dev,
 	return 0;
 }
 
-static int vpair_get_sset_count(struct net_device *dev, int sset)
+static int vpair_pair_get_sset_count(struct net_device *dev, int sset)
 {
 	switch (sset) {
 	case ETH_SS_STATS:
@@ -41,7 +41,7 @@ static int vpair_get_sset_count(struct net_device *dev, int sset)
 	}
 }
 
-static void vpair_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+static void vpair_pair_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 {
 	unsigned int q, i;
 
@@ -52,14 +52,14 @@ static void vpair_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 	for (q = 0; q < dev->real_num_rx_queues; q++)
 		for (i = 0; i < VPAIR_QSTATS; i++)
 			ethtool_sprintf(&buf, "rx_queue_%u_%s", q,
-					vpair_queue_stats[i]);
+					vpair_pair_queue_stats[i]);
 	for (q = 0; q < dev->real_num_tx_queues; q++)
 		for (i = 0; i < VPAIR_QSTATS; i++)
 			ethtool_sprintf(&buf, "tx_queue_%u_%s", q,
-					vpair_queue_stats[i]);
+					vpair_pair_queue_stats[i]);
 }
 
-static u64 *vpair_put_queue(u64 *data, struct vpair_queue *q)
+static u64 *vpair_pair_put_queue(u64 *data, struct vpair_pair_queue *q)
 {
 	*data++ = atomic64_read(&q->packets);
 	*data++ = atomic64_read(&q->bytes);
@@ -67,10 +67,10 @@ static u64 *vpair_put_queue(u64 *data, struct vpair_queue *q)
 	return data;
 }
 
-static void vpair_get_ethtool_stats(struct net_device *dev,
-				    struct ethtool_stats *stats, u64 *data)
+static void vpair_pair_get_ethtool_stats(struct net_device *dev,
+					 struct ethtool_stats *stats, u64 *data)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 	struct net_device *peer;
 	unsigned int q;
 
@@ -80,13 +80,13 @@ static void vpair_get_ethtool_stats(struct net_device *dev,
 	rcu_read_unlock();
 
 	for (q = 0; q < dev->real_num_rx_queues; q++)
-		data = vpair_put_queue(data, &priv->rxq[q]);
+		data = vpair_pair_put_queue(data, &priv->rxq[q]);
 	for (q = 0; q < dev->real_num_tx_queues; q++)
-		data = vpair_put_queue(data, &priv->txq[q]);
+		data = vpair_pair_put_queue(data, &priv->txq[q]);
 }
 
-static void vpair_get_channels(struct net_device *dev,
-			       struct ethtool_channels *ch)
+static void vpair_pair_get_channels(struct net_device *dev,
+				    struct ethtool_channels *ch)
 {
 	ch->max_rx = dev->num_rx_queues;
 	ch->max_tx = dev->num_tx_queues;
@@ -95,8 +95,8 @@ static void vpair_get_channels(struct net_device *dev,
 }
 
 /* rx and tx are separate, as on veth; the core checks the maxima. */
-static int vpair_set_channels(struct net_device *dev,
-			      struct ethtool_channels *ch)
+static int vpair_pair_set_channels(struct net_device *dev,
+				   struct ethtool_channels *ch)
 {
 	int err;
 
@@ -110,14 +110,14 @@ static int vpair_set_channels(struct net_device *dev,
 	return netif_set_real_num_tx_queues(dev, ch->tx_count);
 }
 
-const struct ethtool_ops vpair_ethtool_ops = {
-	.get_drvinfo		= vpair_get_drvinfo,
+const struct ethtool_ops vpair_pair_ethtool_ops = {
+	.get_drvinfo		= vpair_pair_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
-	.get_link_ksettings	= vpair_get_link_ksettings,
+	.get_link_ksettings	= vpair_pair_get_link_ksettings,
 	.get_ts_info		= ethtool_op_get_ts_info,
-	.get_sset_count		= vpair_get_sset_count,
-	.get_strings		= vpair_get_strings,
-	.get_ethtool_stats	= vpair_get_ethtool_stats,
-	.get_channels		= vpair_get_channels,
-	.set_channels		= vpair_set_channels,
+	.get_sset_count		= vpair_pair_get_sset_count,
+	.get_strings		= vpair_pair_get_strings,
+	.get_ethtool_stats	= vpair_pair_get_ethtool_stats,
+	.get_channels		= vpair_pair_get_channels,
+	.set_channels		= vpair_pair_set_channels,
 };

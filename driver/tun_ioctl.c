@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vpair: the ioctls of /dev/net/vpair, with tun's numbers, arguments,
- * errors and 32-bit compat path. TUNSETIFF/TUNSETQUEUE are in tuniff.c.
+ * errors and 32-bit compat path. TUNSETIFF/TUNSETQUEUE are in tun_iff.c.
  */
 #include <linux/capability.h>
 #include <linux/compat.h>
@@ -13,13 +13,13 @@
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
-#include "vpair.h"
+#include "tun.h"
 
 #define VPAIR_TUN_GETFEATURES	(IFF_TUN | IFF_TAP | IFF_NO_CARRIER | \
 				 VPAIR_TUN_IFF_FEATURES)
 
 /* Address length of a link type, for TUNSETLINK (tun's table). */
-static unsigned char vpair_addr_len(unsigned short type)
+static unsigned char vpair_tun_addr_len(unsigned short type)
 {
 	switch (type) {
 	case ARPHRD_IP6GRE:
@@ -50,7 +50,7 @@ static unsigned char vpair_addr_len(unsigned short type)
 }
 
 /* Only while down, and only if no upper device objects. */
-static int vpair_ioc_set_link(struct net_device *dev, unsigned long arg)
+static int vpair_tun_ioc_set_link(struct net_device *dev, unsigned long arg)
 {
 	int err;
 
@@ -61,13 +61,14 @@ static int vpair_ioc_set_link(struct net_device *dev, unsigned long arg)
 	if (err)
 		return err;
 	dev->type = (int)arg;
-	dev->addr_len = vpair_addr_len(dev->type);
+	dev->addr_len = vpair_tun_addr_len(dev->type);
 	call_netdevice_notifiers(NETDEV_POST_TYPE_CHANGE, dev);
 	return 0;
 }
 
 /* TUN_F_* to features; unknown bits fail so that clients can probe. */
-static int vpair_ioc_set_offload(struct vpair_tdev *tdev, unsigned long arg)
+static int vpair_tun_ioc_set_offload(struct vpair_tun_dev *tdev,
+				     unsigned long arg)
 {
 	netdev_features_t features = 0;
 
@@ -84,22 +85,21 @@ static int vpair_ioc_set_offload(struct vpair_tdev *tdev, unsigned long arg)
 			arg &= ~(TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN);
 		}
 		arg &= ~TUN_F_UFO;
-#ifdef TUN_F_USO4	/* 6.2: the kernel's vnet headers know UDP_L4 */
 		/* like tun: USO only for both families at once */
-		if ((arg & TUN_F_USO4) && (arg & TUN_F_USO6)) {
+		if (COMPAT_TUN_F_USO &&
+		    (arg & COMPAT_TUN_F_USO) == COMPAT_TUN_F_USO) {
 			features |= NETIF_F_GSO_UDP_L4;
-			arg &= ~(TUN_F_USO4 | TUN_F_USO6);
+			arg &= ~COMPAT_TUN_F_USO;
 		}
-#endif
 	}
 	if (arg)
 		return -EINVAL;
-	vpair_tundev_set_features(tdev, features);
+	vpair_tun_dev_set_features(tdev, features);
 	return 0;
 }
 
-static int vpair_ioc_get_hwaddr(struct net_device *dev, struct ifreq *ifr,
-				void __user *argp, int ifreq_len)
+static int vpair_tun_ioc_get_hwaddr(struct net_device *dev, struct ifreq *ifr,
+				    void __user *argp, int ifreq_len)
 {
 	struct sockaddr *sa = &ifr->ifr_hwaddr;
 	size_t size = sizeof(*sa) - offsetof(struct sockaddr, sa_data);
@@ -110,9 +110,10 @@ static int vpair_ioc_get_hwaddr(struct net_device *dev, struct ifreq *ifr,
 	return copy_to_user(argp, ifr, ifreq_len) ? -EFAULT : 0;
 }
 
-static int vpair_ioc_set_sndbuf(struct vpair_tdev *tdev, int __user *argp)
+static int vpair_tun_ioc_set_sndbuf(struct vpair_tun_dev *tdev,
+				    int __user *argp)
 {
-	struct vpair_tfile *tfile;
+	struct vpair_tun_file *tfile;
 	unsigned int i;
 	int sndbuf;
 
@@ -127,7 +128,8 @@ static int vpair_ioc_set_sndbuf(struct vpair_tdev *tdev, int __user *argp)
 	return 0;
 }
 
-static int vpair_ioc_set_vnet_hdr_sz(struct vpair_tdev *tdev, int __user *argp)
+static int vpair_tun_ioc_set_vnet_hdr_sz(struct vpair_tun_dev *tdev,
+					 int __user *argp)
 {
 	int sz;
 
@@ -139,7 +141,8 @@ static int vpair_ioc_set_vnet_hdr_sz(struct vpair_tdev *tdev, int __user *argp)
 	return 0;
 }
 
-static int vpair_ioc_set_vnet_le(struct vpair_tdev *tdev, int __user *argp)
+static int vpair_tun_ioc_set_vnet_le(struct vpair_tun_dev *tdev,
+				     int __user *argp)
 {
 	int le;
 
@@ -150,8 +153,8 @@ static int vpair_ioc_set_vnet_le(struct vpair_tdev *tdev, int __user *argp)
 }
 
 /* The TAP-only filter ioctls. */
-static int vpair_ioc_filter(struct vpair_tdev *tdev, unsigned int cmd,
-			    void __user *argp)
+static int vpair_tun_ioc_filter(struct vpair_tun_dev *tdev, unsigned int cmd,
+				void __user *argp)
 {
 	int err;
 
@@ -160,14 +163,14 @@ static int vpair_ioc_filter(struct vpair_tdev *tdev, unsigned int cmd,
 
 	switch (cmd) {
 	case TUNSETTXFILTER:
-		return vpair_txfilter_update(&tdev->txflt, argp);
+		return vpair_tun_txfilter_update(&tdev->txflt, argp);
 	case TUNATTACHFILTER:
 		if (copy_from_user(&tdev->fprog, argp, sizeof(tdev->fprog)))
 			return -EFAULT;
-		err = vpair_tdev_attach_filter(tdev);
+		err = vpair_tun_dev_attach_filter(tdev);
 		return err;
 	case TUNDETACHFILTER:
-		vpair_tdev_detach_filter(tdev);
+		vpair_tun_dev_detach_filter(tdev);
 		return 0;
 	default: /* TUNGETFILTER */
 		if (copy_to_user(argp, &tdev->fprog, sizeof(tdev->fprog)))
@@ -176,16 +179,16 @@ static int vpair_ioc_filter(struct vpair_tdev *tdev, unsigned int cmd,
 	}
 }
 
-static int vpair_ioc_carrier(struct vpair_tdev *tdev, void __user *argp)
+static int vpair_tun_ioc_carrier(struct vpair_tun_dev *tdev, void __user *argp)
 {
 	unsigned int carrier;
 
 	if (copy_from_user(&carrier, argp, sizeof(carrier)))
 		return -EFAULT;
-	return vpair_tundev_change_carrier(tdev->dev, carrier);
+	return vpair_tun_dev_change_carrier(tdev->dev, carrier);
 }
 
-static int vpair_ioc_devnetns(struct vpair_tdev *tdev)
+static int vpair_tun_ioc_devnetns(struct vpair_tun_dev *tdev)
 {
 	struct net *net = dev_net(tdev->dev);
 
@@ -194,7 +197,8 @@ static int vpair_ioc_devnetns(struct vpair_tdev *tdev)
 	return open_related_ns(&net->ns, get_net_ns);
 }
 
-static int vpair_ioc_set_persist(struct vpair_tdev *tdev, unsigned long on)
+static int vpair_tun_ioc_set_persist(struct vpair_tun_dev *tdev,
+				     unsigned long on)
 {
 	/* Like tun, a persistent interface pins the module. */
 	if (on && !(tdev->flags & IFF_PERSIST)) {
@@ -210,8 +214,8 @@ static int vpair_ioc_set_persist(struct vpair_tdev *tdev, unsigned long on)
 	return 0;
 }
 
-static int vpair_ioc_set_owner(struct vpair_tdev *tdev, unsigned int cmd,
-			       unsigned long arg)
+static int vpair_tun_ioc_set_owner(struct vpair_tun_dev *tdev, unsigned int cmd,
+				   unsigned long arg)
 {
 	kuid_t owner;
 	kgid_t group;
@@ -232,8 +236,8 @@ static int vpair_ioc_set_owner(struct vpair_tdev *tdev, unsigned int cmd,
 }
 
 /* The ioctls that work on the device's settings; under RTNL. */
-static long vpair_ioc_dev(struct vpair_tdev *tdev, unsigned int cmd,
-			  unsigned long arg)
+static long vpair_tun_ioc_dev(struct vpair_tun_dev *tdev, unsigned int cmd,
+			      unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
 
@@ -244,37 +248,38 @@ static long vpair_ioc_dev(struct vpair_tdev *tdev, unsigned int cmd,
 		WRITE_ONCE(tdev->msg_enable, (u32)arg);
 		return 0;
 	case TUNSETPERSIST:
-		return vpair_ioc_set_persist(tdev, arg);
+		return vpair_tun_ioc_set_persist(tdev, arg);
 	case TUNSETOWNER:
 	case TUNSETGROUP:
-		return vpair_ioc_set_owner(tdev, cmd, arg);
+		return vpair_tun_ioc_set_owner(tdev, cmd, arg);
 	case TUNSETLINK:
-		return vpair_ioc_set_link(tdev->dev, arg);
+		return vpair_tun_ioc_set_link(tdev->dev, arg);
 	case TUNSETOFFLOAD:
-		return vpair_ioc_set_offload(tdev, arg);
+		return vpair_tun_ioc_set_offload(tdev, arg);
 	case TUNSETTXFILTER:
 	case TUNATTACHFILTER:
 	case TUNDETACHFILTER:
 	case TUNGETFILTER:
-		return vpair_ioc_filter(tdev, cmd, argp);
+		return vpair_tun_ioc_filter(tdev, cmd, argp);
 	case TUNSETSNDBUF:
-		return vpair_ioc_set_sndbuf(tdev, argp);
+		return vpair_tun_ioc_set_sndbuf(tdev, argp);
 	case TUNGETVNETHDRSZ:
-		return put_user(READ_ONCE(tdev->vnet_hdr_sz), (int __user *)argp);
+		return put_user(READ_ONCE(tdev->vnet_hdr_sz),
+				(int __user *)argp);
 	case TUNSETVNETHDRSZ:
-		return vpair_ioc_set_vnet_hdr_sz(tdev, argp);
+		return vpair_tun_ioc_set_vnet_hdr_sz(tdev, argp);
 	case TUNGETVNETLE:
 		return put_user((int)tdev->vnet_le, (int __user *)argp);
 	case TUNSETVNETLE:
-		return vpair_ioc_set_vnet_le(tdev, argp);
+		return vpair_tun_ioc_set_vnet_le(tdev, argp);
 	case TUNSETCARRIER:
-		return vpair_ioc_carrier(tdev, argp);
+		return vpair_tun_ioc_carrier(tdev, argp);
 	case TUNGETDEVNETNS:
-		return vpair_ioc_devnetns(tdev);
+		return vpair_tun_ioc_devnetns(tdev);
 	case TUNSETSTEERINGEBPF:
-		return vpair_tdev_set_ebpf(&tdev->steering_prog, argp);
+		return vpair_tun_dev_set_ebpf(&tdev->steering_prog, argp);
 	case TUNSETFILTEREBPF:
-		return vpair_tdev_set_ebpf(&tdev->filter_prog, argp);
+		return vpair_tun_dev_set_ebpf(&tdev->filter_prog, argp);
 	default:
 		/* TUNSETVNETBE/TUNGETVNETBE: like tun without VNET_CROSS_LE */
 		return -EINVAL;
@@ -282,8 +287,8 @@ static long vpair_ioc_dev(struct vpair_tdev *tdev, unsigned int cmd,
 }
 
 /* The ioctls that also involve this file; under RTNL. */
-static long vpair_ioc_attached(struct vpair_tfile *tfile,
-			       struct vpair_tdev *tdev, unsigned int cmd,
+static long vpair_tun_ioc_attached(struct vpair_tun_file *tfile,
+				   struct vpair_tun_dev *tdev, unsigned int cmd,
 			       unsigned long arg, struct ifreq *ifr,
 			       int ifreq_len)
 {
@@ -291,33 +296,37 @@ static long vpair_ioc_attached(struct vpair_tfile *tfile,
 
 	switch (cmd) {
 	case TUNGETIFF:
-		vpair_iff_get(tfile, tdev, ifr);
+		vpair_tun_iff_get(tfile, tdev, ifr);
 		return copy_to_user(argp, ifr, ifreq_len) ? -EFAULT : 0;
 	case SIOCGIFHWADDR:
-		return vpair_ioc_get_hwaddr(tdev->dev, ifr, argp, ifreq_len);
+		return vpair_tun_ioc_get_hwaddr(tdev->dev, ifr, argp,
+						ifreq_len);
 	case SIOCSIFHWADDR:
 		return compat_set_mac_address_user(tdev->dev, &ifr->ifr_hwaddr);
 	case TUNGETSNDBUF:
-		return put_user(READ_ONCE(tfile->sk.sk_sndbuf), (int __user *)argp);
+		return put_user(READ_ONCE(tfile->sk.sk_sndbuf),
+				(int __user *)argp);
 	default:
-		return vpair_ioc_dev(tdev, cmd, arg);
+		return vpair_tun_ioc_dev(tdev, cmd, arg);
 	}
 }
 
-static long vpair_ioc_setiff(struct vpair_tfile *tfile, struct ifreq *ifr,
-			     void __user *argp, int ifreq_len)
+static long vpair_tun_ioc_setiff(struct vpair_tun_file *tfile,
+				 struct ifreq *ifr, void __user *argp,
+				 int ifreq_len)
 {
 	int err;
 
 	ifr->ifr_name[IFNAMSIZ - 1] = '\0';
-	err = vpair_iff_set(tfile, ifr);
+	err = vpair_tun_iff_set(tfile, ifr);
 	if (!err && copy_to_user(argp, ifr, ifreq_len))
 		err = -EFAULT;
 	return err;
 }
 
 /* TUNSETIFINDEX: the ifindex TUNSETIFF is to create the device with. */
-static long vpair_ioc_setifindex(struct vpair_tfile *tfile, void __user *argp)
+static long vpair_tun_ioc_setifindex(struct vpair_tun_file *tfile,
+				     void __user *argp)
 {
 	int ifindex;
 
@@ -329,32 +338,34 @@ static long vpair_ioc_setifindex(struct vpair_tfile *tfile, void __user *argp)
 	return 0;
 }
 
-static bool vpair_ioc_takes_ifreq(unsigned int cmd)
+static bool vpair_tun_ioc_takes_ifreq(unsigned int cmd)
 {
 	return cmd == TUNSETIFF || cmd == TUNSETQUEUE ||
 	       (_IOC_TYPE(cmd) == SOCK_IOC_TYPE && cmd != SIOCGSKNS);
 }
 
-static long vpair_ioc(struct file *file, unsigned int cmd, unsigned long arg,
-		      int ifreq_len)
+static long vpair_tun_ioc(struct file *file, unsigned int cmd,
+			  unsigned long arg, int ifreq_len)
 {
-	struct vpair_tfile *tfile = file->private_data;
+	struct vpair_tun_file *tfile = file->private_data;
 	void __user *argp = (void __user *)arg;
-	struct vpair_tdev *tdev;
+	struct vpair_tun_dev *tdev;
 	struct ifreq ifr;
 	struct net *net;
 	long ret;
 
 	memset(&ifr, 0, sizeof(ifr));
-	if (vpair_ioc_takes_ifreq(cmd) && copy_from_user(&ifr, argp, ifreq_len))
+	if (vpair_tun_ioc_takes_ifreq(cmd) &&
+	    copy_from_user(&ifr, argp, ifreq_len))
 		return -EFAULT;
 
 	if (cmd == TUNGETFEATURES)
-		return put_user(VPAIR_TUN_GETFEATURES, (unsigned int __user *)argp);
+		return put_user(VPAIR_TUN_GETFEATURES,
+				(unsigned int __user *)argp);
 	if (cmd == TUNSETQUEUE)
-		return vpair_iff_set_queue(tfile, &ifr);
+		return vpair_tun_iff_set_queue(tfile, &ifr);
 	if (cmd == SIOCGSKNS) {
-		net = vpair_tfile_net(tfile);
+		net = vpair_tun_file_net(tfile);
 		if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
 			return -EPERM;
 		return open_related_ns(&net->ns, get_net_ns);
@@ -363,21 +374,22 @@ static long vpair_ioc(struct file *file, unsigned int cmd, unsigned long arg,
 	rtnl_lock();
 	tdev = rtnl_dereference(tfile->tdev);
 	if (cmd == TUNSETIFF)
-		ret = tdev ? -EEXIST : vpair_ioc_setiff(tfile, &ifr, argp,
+		ret = tdev ? -EEXIST : vpair_tun_ioc_setiff(tfile, &ifr, argp,
 							ifreq_len);
 	else if (cmd == TUNSETIFINDEX)
-		ret = tdev ? -EPERM : vpair_ioc_setifindex(tfile, argp);
+		ret = tdev ? -EPERM : vpair_tun_ioc_setifindex(tfile, argp);
 	else if (!tdev)
 		ret = -EBADFD;
 	else
-		ret = vpair_ioc_attached(tfile, tdev, cmd, arg, &ifr, ifreq_len);
+		ret = vpair_tun_ioc_attached(tfile, tdev, cmd, arg, &ifr,
+					     ifreq_len);
 	rtnl_unlock();
 	return ret;
 }
 
-long vpair_chr_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+long vpair_tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	return vpair_ioc(file, cmd, arg, sizeof(struct ifreq));
+	return vpair_tun_ioc(file, cmd, arg, sizeof(struct ifreq));
 }
 
 #ifdef CONFIG_COMPAT
@@ -386,7 +398,7 @@ long vpair_chr_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
  * shorter but its fields used here have the same layout, so only the
  * length copied changes (as in tun).
  */
-long vpair_chr_compat_ioctl(struct file *file, unsigned int cmd,
+long vpair_tun_compat_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
 	switch (cmd) {
@@ -403,6 +415,6 @@ long vpair_chr_compat_ioctl(struct file *file, unsigned int cmd,
 		arg = (compat_ulong_t)arg;
 		break;
 	}
-	return vpair_ioc(file, cmd, arg, sizeof(struct compat_ifreq));
+	return vpair_tun_ioc(file, cmd, arg, sizeof(struct compat_ifreq));
 }
 #endif

@@ -11,19 +11,20 @@
 #include <linux/if_tun.h>
 #include <linux/slab.h>
 
-#include "vpair.h"
+#include "tun.h"
 
-static u32 vpair_txfilter_bit(const u8 *addr)
+static u32 vpair_tun_txfilter_bit(const u8 *addr)
 {
 	return ether_crc(ETH_ALEN, addr) >> 26;
 }
 
-static void vpair_txfilter_fill(struct vpair_txfilter *flt, const u8 *addr,
-				unsigned int count, bool allmulti)
+static void vpair_tun_txfilter_fill(struct vpair_tun_txfilter *flt,
+				    const u8 *addr, unsigned int count,
+				    bool allmulti)
 {
 	unsigned int n, bit;
 
-	for (n = 0; n < count && n < VPAIR_TXFILTER_EXACT; n++)
+	for (n = 0; n < count && n < VPAIR_TUN_TXFILTER_EXACT; n++)
 		ether_addr_copy(flt->addr[n], addr + n * ETH_ALEN);
 
 	memset(flt->mask, 0, sizeof(flt->mask));
@@ -31,20 +32,20 @@ static void vpair_txfilter_fill(struct vpair_txfilter *flt, const u8 *addr,
 		/* a unicast address past the exact ones: no filter */
 		if (!is_multicast_ether_addr(addr + n * ETH_ALEN))
 			return;
-		bit = vpair_txfilter_bit(addr + n * ETH_ALEN);
+		bit = vpair_tun_txfilter_bit(addr + n * ETH_ALEN);
 		flt->mask[bit >> 5] |= 1U << (bit & 31);
 	}
 	if (allmulti)
 		memset(flt->mask, ~0, sizeof(flt->mask));
 
-	/* pairs with vpair_txfilter_pass(): entries before the count */
+	/* pairs with vpair_tun_txfilter_pass(): entries before the count */
 	smp_wmb();
 	WRITE_ONCE(flt->count, min_t(unsigned int, count,
-				     VPAIR_TXFILTER_EXACT));
+				     VPAIR_TUN_TXFILTER_EXACT));
 }
 
 /* Returns the number of exact entries, like tun. */
-int vpair_txfilter_update(struct vpair_txfilter *flt, void __user *arg)
+int vpair_tun_txfilter_update(struct vpair_tun_txfilter *flt, void __user *arg)
 {
 	struct tun_filter uf;
 	u8 *addr;
@@ -63,16 +64,17 @@ int vpair_txfilter_update(struct vpair_txfilter *flt, void __user *arg)
 
 	/* Disabled while it changes: at worst a few frames get through. */
 	WRITE_ONCE(flt->count, 0);
-	/* pairs with vpair_txfilter_pass(): off before entries change */
+	/* pairs with vpair_tun_txfilter_pass(): off before entries change */
 	smp_wmb();
-	vpair_txfilter_fill(flt, addr, uf.count, uf.flags & TUN_FLT_ALLMULTI);
+	vpair_tun_txfilter_fill(flt, addr, uf.count,
+				uf.flags & TUN_FLT_ALLMULTI);
 	kfree(addr);
 	return READ_ONCE(flt->count);
 }
 
 /* Under RCU from the xmit path; skb->data is the Ethernet header. */
-bool vpair_txfilter_pass(const struct vpair_txfilter *flt,
-			 const struct sk_buff *skb)
+bool vpair_tun_txfilter_pass(const struct vpair_tun_txfilter *flt,
+			     const struct sk_buff *skb)
 {
 	unsigned int count = READ_ONCE(flt->count);
 	const struct ethhdr *eh;
@@ -82,7 +84,7 @@ bool vpair_txfilter_pass(const struct vpair_txfilter *flt,
 		return true;
 	if (skb_headlen(skb) < ETH_HLEN)
 		return false;
-	/* pairs with vpair_txfilter_fill(): the count, then entries */
+	/* pairs with vpair_tun_txfilter_fill(): the count, then entries */
 	smp_rmb();
 
 	eh = (const struct ethhdr *)skb->data;
@@ -91,12 +93,12 @@ bool vpair_txfilter_pass(const struct vpair_txfilter *flt,
 			return true;
 	if (!is_multicast_ether_addr(eh->h_dest))
 		return false;
-	bit = vpair_txfilter_bit(eh->h_dest);
+	bit = vpair_tun_txfilter_bit(eh->h_dest);
 	return flt->mask[bit >> 5] & (1U << (bit & 31));
 }
 
-int vpair_tfile_attach_filter(struct vpair_tfile *tfile,
-			      struct sock_fprog *fprog)
+int vpair_tun_file_attach_filter(struct vpair_tun_file *tfile,
+				 struct sock_fprog *fprog)
 {
 	struct bpf_prog *prog, *old;
 	int err;
@@ -112,7 +114,7 @@ int vpair_tfile_attach_filter(struct vpair_tfile *tfile,
 	return 0;
 }
 
-void vpair_tfile_detach_filter(struct vpair_tfile *tfile)
+void vpair_tun_file_detach_filter(struct vpair_tun_file *tfile)
 {
 	struct bpf_prog *old;
 
@@ -124,19 +126,19 @@ void vpair_tfile_detach_filter(struct vpair_tfile *tfile)
 }
 
 /* TUNATTACHFILTER: on every active queue, or on none. */
-int vpair_tdev_attach_filter(struct vpair_tdev *tdev)
+int vpair_tun_dev_attach_filter(struct vpair_tun_dev *tdev)
 {
-	struct vpair_tfile *tfile;
+	struct vpair_tun_file *tfile;
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < tdev->numqueues; i++) {
 		tfile = rtnl_dereference(tdev->tfiles[i]);
-		err = vpair_tfile_attach_filter(tfile, &tdev->fprog);
+		err = vpair_tun_file_attach_filter(tfile, &tdev->fprog);
 		if (err) {
 			while (i--) {
 				tfile = rtnl_dereference(tdev->tfiles[i]);
-				vpair_tfile_detach_filter(tfile);
+				vpair_tun_file_detach_filter(tfile);
 			}
 			tdev->filter_attached = false;
 			return err;
@@ -146,17 +148,18 @@ int vpair_tdev_attach_filter(struct vpair_tdev *tdev)
 	return 0;
 }
 
-void vpair_tdev_detach_filter(struct vpair_tdev *tdev)
+void vpair_tun_dev_detach_filter(struct vpair_tun_dev *tdev)
 {
 	unsigned int i;
 
 	for (i = 0; i < tdev->numqueues; i++)
-		vpair_tfile_detach_filter(rtnl_dereference(tdev->tfiles[i]));
+		vpair_tun_file_detach_filter(rtnl_dereference(tdev->tfiles[i]));
 	tdev->filter_attached = false;
 }
 
 /* Like sk_filter(): 0 drops, a shorter length trims. Under RCU. */
-bool vpair_tfile_run_filter(struct vpair_tfile *tfile, struct sk_buff *skb)
+bool vpair_tun_file_run_filter(struct vpair_tun_file *tfile,
+			       struct sk_buff *skb)
 {
 	struct bpf_prog *prog = rcu_dereference(tfile->filter);
 	unsigned int len;
@@ -170,7 +173,7 @@ bool vpair_tfile_run_filter(struct vpair_tfile *tfile, struct sk_buff *skb)
 }
 
 /* TUNSETSTEERINGEBPF/TUNSETFILTEREBPF: a socket filter fd, -1 detaches. */
-int vpair_tdev_set_ebpf(struct bpf_prog __rcu **slot, int __user *argp)
+int vpair_tun_dev_set_ebpf(struct bpf_prog __rcu **slot, int __user *argp)
 {
 	struct bpf_prog *prog = NULL, *old;
 	int fd;
@@ -191,7 +194,8 @@ int vpair_tdev_set_ebpf(struct bpf_prog __rcu **slot, int __user *argp)
 }
 
 /* TUNSETFILTEREBPF on the xmit path: 0 drops, less trims. Under RCU. */
-bool vpair_tdev_run_ebpf_filter(struct vpair_tdev *tdev, struct sk_buff *skb)
+bool vpair_tun_dev_run_ebpf_filter(struct vpair_tun_dev *tdev,
+				   struct sk_buff *skb)
 {
 	struct bpf_prog *prog = rcu_dereference(tdev->filter_prog);
 	unsigned int len;

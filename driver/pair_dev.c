@@ -6,20 +6,19 @@
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 
-#include "vpair.h"
-
-#define VPAIR_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
-			 NETIF_F_RXCSUM | NETIF_F_SCTP_CRC | NETIF_F_HIGHDMA | \
-			 NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL | \
-			 NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_CTAG_RX | \
-			 NETIF_F_HW_VLAN_STAG_TX | NETIF_F_HW_VLAN_STAG_RX)
+#include "pair.h"
 
 #define VPAIR_VLAN_ACCEL (NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_CTAG_RX | \
 			  NETIF_F_HW_VLAN_STAG_TX | NETIF_F_HW_VLAN_STAG_RX)
 
-static int vpair_open(struct net_device *dev)
+#define VPAIR_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
+			 NETIF_F_RXCSUM | NETIF_F_SCTP_CRC | NETIF_F_HIGHDMA | \
+			 NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL | \
+			 VPAIR_VLAN_ACCEL)
+
+static int vpair_pair_open(struct net_device *dev)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(priv->peer);
 
 	if (!peer)
@@ -32,9 +31,9 @@ static int vpair_open(struct net_device *dev)
 	return 0;
 }
 
-static int vpair_stop(struct net_device *dev)
+static int vpair_pair_stop(struct net_device *dev)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(priv->peer);
 
 	netif_carrier_off(dev);
@@ -43,14 +42,14 @@ static int vpair_stop(struct net_device *dev)
 	return 0;
 }
 
-static void vpair_queue_count(struct vpair_queue *q, unsigned int len)
+static void vpair_pair_queue_count(struct vpair_pair_queue *q, unsigned int len)
 {
 	atomic64_inc(&q->packets);
 	atomic64_add(len, &q->bytes);
 }
 
 /* In l3 mode only IP crosses the pair. */
-static bool vpair_l3_ok(const struct sk_buff *skb)
+static bool vpair_pair_l3_ok(const struct sk_buff *skb)
 {
 	return skb->protocol == htons(ETH_P_IP) ||
 	       skb->protocol == htons(ETH_P_IPV6);
@@ -61,11 +60,11 @@ static bool vpair_l3_ok(const struct sk_buff *skb)
  * crosses a namespace, enforces the peer's MTU and leaves ip_summed alone,
  * so a corrupt packet is never upgraded to "checksum verified".
  */
-static netdev_tx_t vpair_xmit(struct sk_buff *skb, struct net_device *dev)
+static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 	u16 txq = skb_get_queue_mapping(skb);
-	struct vpair_priv *peer_priv;
+	struct vpair_end *peer_priv;
 	struct net_device *peer;
 	unsigned int len;
 	u16 rxq;
@@ -77,7 +76,7 @@ static netdev_tx_t vpair_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* AF_PACKET may hand us frames shorter than a link-layer header */
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
 		goto drop;
-	if (priv->mode == VPAIR_MODE_L3 && unlikely(!vpair_l3_ok(skb)))
+	if (priv->mode == VPAIR_MODE_L3 && unlikely(!vpair_pair_l3_ok(skb)))
 		goto drop;
 
 	/* tx queue N of this end feeds rx queue N of the peer */
@@ -89,9 +88,9 @@ static netdev_tx_t vpair_xmit(struct sk_buff *skb, struct net_device *dev)
 	len = skb->len;
 	if (likely(dev_forward_skb(peer, skb) == NET_RX_SUCCESS)) {
 		dev_sw_netstats_tx_add(dev, 1, len);
-		vpair_queue_count(&priv->txq[txq], len);
+		vpair_pair_queue_count(&priv->txq[txq], len);
 		dev_sw_netstats_rx_add(peer, len);
-		vpair_queue_count(&peer_priv->rxq[rxq], len);
+		vpair_pair_queue_count(&peer_priv->rxq[rxq], len);
 		rcu_read_unlock();
 		return NETDEV_TX_OK;
 	}
@@ -105,15 +104,15 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-static void vpair_get_stats64(struct net_device *dev,
-			      struct rtnl_link_stats64 *tot)
+static void vpair_pair_get_stats64(struct net_device *dev,
+				   struct rtnl_link_stats64 *tot)
 {
 	dev_fetch_sw_netstats(tot, dev->tstats);
 }
 
-static int vpair_get_iflink(const struct net_device *dev)
+static int vpair_pair_get_iflink(const struct net_device *dev)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 	struct net_device *peer;
 	int iflink = 0;
 
@@ -125,17 +124,17 @@ static int vpair_get_iflink(const struct net_device *dev)
 	return iflink;
 }
 
-static struct net_device *vpair_peer_dev(struct net_device *dev)
+static struct net_device *vpair_pair_peer_dev(struct net_device *dev)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 
 	return rcu_dereference(priv->peer);
 }
 
 /* Both ends reserve the larger headroom either of them was asked for. */
-static void vpair_set_rx_headroom(struct net_device *dev, int new_hr)
+static void vpair_pair_set_rx_headroom(struct net_device *dev, int new_hr)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 	struct net_device *peer;
 	int headroom;
 
@@ -147,7 +146,7 @@ static void vpair_set_rx_headroom(struct net_device *dev, int new_hr)
 	headroom = new_hr;
 	peer = rcu_dereference(priv->peer);
 	if (peer) {
-		struct vpair_priv *peer_priv = netdev_priv(peer);
+		struct vpair_end *peer_priv = netdev_priv(peer);
 
 		headroom = max(headroom, peer_priv->requested_headroom);
 		peer->needed_headroom = headroom;
@@ -157,13 +156,13 @@ static void vpair_set_rx_headroom(struct net_device *dev, int new_hr)
 }
 
 /* Multicast filtering is meaningless on a software pair. */
-static void vpair_set_rx_mode(struct net_device *dev)
+static void vpair_pair_set_rx_mode(struct net_device *dev)
 {
 }
 
-static int vpair_set_mac_address(struct net_device *dev, void *addr)
+static int vpair_pair_set_mac_address(struct net_device *dev, void *addr)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 
 	if (priv->mode == VPAIR_MODE_L3)
 		return -EOPNOTSUPP;
@@ -171,18 +170,18 @@ static int vpair_set_mac_address(struct net_device *dev, void *addr)
 }
 
 /* l3 ends keep an all-zero address: nothing to validate. */
-static int vpair_validate_addr(struct net_device *dev)
+static int vpair_pair_validate_addr(struct net_device *dev)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 
 	if (priv->mode == VPAIR_MODE_L3)
 		return 0;
 	return eth_validate_addr(dev);
 }
 
-static int vpair_dev_init(struct net_device *dev)
+static int vpair_pair_dev_init(struct net_device *dev)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 
 	priv->rxq = kvcalloc(dev->num_rx_queues, sizeof(*priv->rxq),
 			     GFP_KERNEL_ACCOUNT);
@@ -202,36 +201,31 @@ err_free:
 	return -ENOMEM;
 }
 
-static void vpair_dev_free(struct net_device *dev)
+static void vpair_pair_dev_free(struct net_device *dev)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 
 	compat_free_tstats(dev);
 	kvfree(priv->txq);
 	kvfree(priv->rxq);
 }
 
-static const struct net_device_ops vpair_netdev_ops = {
-	.ndo_init		= vpair_dev_init,
-	.ndo_open		= vpair_open,
-	.ndo_stop		= vpair_stop,
-	.ndo_start_xmit		= vpair_xmit,
-	.ndo_get_stats64	= vpair_get_stats64,
-	.ndo_set_rx_mode	= vpair_set_rx_mode,
-	.ndo_set_mac_address	= vpair_set_mac_address,
-	.ndo_validate_addr	= vpair_validate_addr,
-	.ndo_get_iflink		= vpair_get_iflink,
-	.ndo_get_peer_dev	= vpair_peer_dev,
+static const struct net_device_ops vpair_pair_netdev_ops = {
+	.ndo_init		= vpair_pair_dev_init,
+	.ndo_open		= vpair_pair_open,
+	.ndo_stop		= vpair_pair_stop,
+	.ndo_start_xmit		= vpair_pair_xmit,
+	.ndo_get_stats64	= vpair_pair_get_stats64,
+	.ndo_set_rx_mode	= vpair_pair_set_rx_mode,
+	.ndo_set_mac_address	= vpair_pair_set_mac_address,
+	.ndo_validate_addr	= vpair_pair_validate_addr,
+	.ndo_get_iflink		= vpair_pair_get_iflink,
+	.ndo_get_peer_dev	= vpair_pair_peer_dev,
 	.ndo_features_check	= passthru_features_check,
-	.ndo_set_rx_headroom	= vpair_set_rx_headroom,
+	.ndo_set_rx_headroom	= vpair_pair_set_rx_headroom,
 };
 
-bool vpair_is_pair_dev(const struct net_device *dev)
-{
-	return dev->netdev_ops == &vpair_netdev_ops;
-}
-
-void vpair_vnet_setup(struct net_device *dev)
+void vpair_pair_setup(struct net_device *dev)
 {
 	ether_setup(dev);
 
@@ -242,8 +236,8 @@ void vpair_vnet_setup(struct net_device *dev)
 	/* bpf_redirect_peer() counts into the core's per-CPU tstats */
 	compat_set_tstats(dev);
 
-	dev->netdev_ops = &vpair_netdev_ops;
-	dev->ethtool_ops = &vpair_ethtool_ops;
+	dev->netdev_ops = &vpair_pair_netdev_ops;
+	dev->ethtool_ops = &vpair_pair_ethtool_ops;
 
 	dev->features |= VPAIR_FEATURES;
 	dev->hw_features = VPAIR_FEATURES;
@@ -256,21 +250,21 @@ void vpair_vnet_setup(struct net_device *dev)
 	dev->max_mtu = ETH_MAX_MTU;
 
 	dev->needs_free_netdev = true;
-	dev->priv_destructor = vpair_dev_free;
+	dev->priv_destructor = vpair_pair_dev_free;
 }
 
-/* Called before registration: l3 ends have no MAC and resolve nothing. */
 /* GRO starts off, as on veth: scripts tuned for veth see the same flags. */
-void vpair_vnet_disable_gro(struct net_device *dev)
+void vpair_pair_disable_gro(struct net_device *dev)
 {
 	dev->features &= ~NETIF_F_GRO;
 	dev->wanted_features &= ~NETIF_F_GRO;
 	netdev_update_features(dev);
 }
 
-void vpair_vnet_set_mode(struct net_device *dev, enum vpair_mode mode)
+/* Called before registration: l3 ends have no MAC and resolve nothing. */
+void vpair_pair_set_mode(struct net_device *dev, enum vpair_mode mode)
 {
-	struct vpair_priv *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(dev);
 
 	priv->mode = mode;
 	if (mode == VPAIR_MODE_L3) {

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vpair: the char device -- /dev/net/vpair with tun's ABI, and the
+ * interfaces (rtnl kind "vtun") its files attach to as queues.
+ */
+#ifndef _VPAIR_TUN_H
+#define _VPAIR_TUN_H
+
+#include <linux/ethtool.h>
+#include <linux/filter.h>
+#include <linux/netdevice.h>
+#include <linux/ptr_ring.h>
+#include <linux/skb_array.h>
+#include <linux/virtio_net.h>
+#include <linux/workqueue.h>
+#include <net/sock.h>
+
+#include "vpair.h"
+
+/* Flow steering of char-device interfaces (tun's flow table) */
+#define VPAIR_TUN_FLOW_BUCKETS	1024
+#define VPAIR_TUN_MAX_FLOWS	4096
+#define VPAIR_TUN_FLOW_EXPIRE	(3 * HZ)
+#define VPAIR_TUN_TXFILTER_EXACT	8
+
+/* A flow's hash and the queue that last wrote a packet of it. */
+struct vpair_tun_flow {
+	struct hlist_node	node;
+	struct rcu_head		rcu;
+	unsigned long		updated;
+	u32			hash;
+	u16			queue_index;
+};
+
+/* TUNSETTXFILTER: exact MACs, then a hash of multicast ones. */
+struct vpair_tun_txfilter {
+	unsigned int		count;		/* exact entries; 0: off */
+	u32			mask[2];
+	u8			addr[VPAIR_TUN_TXFILTER_EXACT][ETH_ALEN];
+};
+
+/*
+ * One open file of /dev/net/vpair: a queue of a char-device interface
+ * once attached. @tdev is written under RTNL and read under RCU; a queue
+ * detached by TUNSETQUEUE keeps @tdev, sits on the device's disabled list
+ * and gets no packets.
+ *
+ * Like tun's, a file is a socket to the stack: written packets are owned
+ * by @sk, which carries the opener's uid and namespace and charges them
+ * to sk_sndbuf (TUNSETSNDBUF). Readers wait on @wq, writers out of send
+ * buffer on @socket's queue. Allocated by sk_alloc(), @sk must come first.
+ */
+struct vpair_tun_file {
+	struct sock		sk;
+	struct socket		socket;
+	struct vpair_tun_dev __rcu	*tdev;
+	struct ptr_ring		ring;		/* device -> reader */
+	wait_queue_head_t	wq;
+	struct fasync_struct	*fasync;
+	struct bpf_prog __rcu	*filter;	/* TUNATTACHFILTER */
+	struct list_head	next;		/* on tdev->disabled */
+	int			ifindex;	/* TUNSETIFINDEX */
+	u16			queue_index;
+	bool			detached;
+	bool			dead;		/* device went away */
+};
+
+/* The opener's network namespace. */
+static inline struct net *vpair_tun_file_net(const struct vpair_tun_file *tfile)
+{
+	return sock_net(&tfile->sk);
+}
+
+/* Private area of a char-device interface (kind "vtun"). */
+struct vpair_tun_dev {
+	struct net_device	*dev;
+	struct vpair_tun_file __rcu *tfiles[VPAIR_MAX_QUEUES];
+	struct list_head	disabled;
+	unsigned int		numqueues;
+	unsigned int		numdisabled;
+	unsigned int		flags;		/* IFF_TUN/IFF_TAP, IFF_NO_PI, */
+	kuid_t			owner;
+	kgid_t			group;
+	int			vnet_hdr_sz;
+	bool			vnet_le;
+	bool			filter_attached;
+	netdev_features_t	set_features;	/* TUNSETOFFLOAD */
+	struct sock_fprog	fprog;		/* as TUNATTACHFILTER gave it */
+	struct bpf_prog __rcu	*steering_prog;	/* TUNSETSTEERINGEBPF */
+	struct bpf_prog __rcu	*filter_prog;	/* TUNSETFILTEREBPF */
+	struct vpair_tun_txfilter	txflt;
+	u32			msg_enable;	/* TUNSETDEBUG, ethtool */
+	u32			rx_batched;	/* ethtool rx-frames */
+	struct ethtool_link_ksettings link_ksettings;
+	atomic_long_t		rx_frame_errors;
+	void			*security;
+	spinlock_t		flow_lock;	/* flow table writers */
+	unsigned int		flow_count;
+	struct delayed_work	flow_gc;
+	struct hlist_head	flows[VPAIR_TUN_FLOW_BUCKETS];
+};
+
+/* tun_dev.c: netdev side of char-device interfaces */
+int vpair_tun_dev_init(void);
+void vpair_tun_dev_exit(void);
+struct net_device *vpair_tun_dev_alloc(struct net *net, const char *name,
+				       unsigned int flags);
+bool vpair_tun_is_dev(const struct net_device *dev);
+int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
+			 struct vpair_tun_file *tfile, bool skip_filter);
+void vpair_tun_dev_detach(struct vpair_tun_file *tfile, bool clean);
+int vpair_tun_dev_change_carrier(struct net_device *dev, bool on);
+void vpair_tun_dev_set_features(struct vpair_tun_dev *tdev,
+				netdev_features_t features);
+
+/* tun_ethtool.c */
+extern const struct ethtool_ops vpair_tun_ethtool_ops;
+void vpair_tun_default_link(struct vpair_tun_dev *tdev);
+
+/* tun_sysfs.c: tun_flags, owner, group */
+extern const struct attribute_group vpair_tun_attr_group;
+
+/* tun_flow.c: multiqueue flow steering */
+void vpair_tun_flow_init(struct vpair_tun_dev *tdev);
+void vpair_tun_flow_uninit(struct vpair_tun_dev *tdev);
+u16 vpair_tun_flow_select(struct vpair_tun_dev *tdev, struct sk_buff *skb);
+void vpair_tun_flow_update(struct vpair_tun_dev *tdev, u32 hash, u16 queue);
+void vpair_tun_flow_delete_queue(struct vpair_tun_dev *tdev, u16 queue);
+
+/* tun_filter.c: TUNSETTXFILTER, TUNATTACHFILTER, TUNSET*EBPF */
+int vpair_tun_txfilter_update(struct vpair_tun_txfilter *flt, void __user *arg);
+bool vpair_tun_txfilter_pass(const struct vpair_tun_txfilter *flt,
+			     const struct sk_buff *skb);
+int vpair_tun_file_attach_filter(struct vpair_tun_file *tfile,
+				 struct sock_fprog *fprog);
+void vpair_tun_file_detach_filter(struct vpair_tun_file *tfile);
+int vpair_tun_dev_attach_filter(struct vpair_tun_dev *tdev);
+void vpair_tun_dev_detach_filter(struct vpair_tun_dev *tdev);
+bool vpair_tun_file_run_filter(struct vpair_tun_file *tfile,
+			       struct sk_buff *skb);
+int vpair_tun_dev_set_ebpf(struct bpf_prog __rcu **slot, int __user *argp);
+bool vpair_tun_dev_run_ebpf_filter(struct vpair_tun_dev *tdev,
+				   struct sk_buff *skb);
+
+/* A file's snapshot of its device's settings, for use outside RCU. */
+struct vpair_tun_framing {
+	unsigned int		flags;
+	int			vnet_hdr_sz;
+	bool			vnet_le;	/* resolved: header is LE */
+};
+
+/* tun_vnet.c: virtio_net_hdr on the char device */
+bool vpair_tun_framing_get(struct vpair_tun_file *tfile,
+			   struct vpair_tun_framing *conf);
+int vpair_tun_vnet_hdr_get(const struct vpair_tun_framing *conf,
+			   struct iov_iter *from, size_t *len,
+			   struct virtio_net_hdr *hdr);
+int vpair_tun_vnet_hdr_to_skb(struct vpair_tun_dev *tdev,
+			      const struct vpair_tun_framing *conf,
+			      struct sk_buff *skb,
+			      const struct virtio_net_hdr *hdr);
+int vpair_tun_vnet_hdr_put(const struct vpair_tun_framing *conf,
+			   struct sk_buff *skb, int vlan_hlen,
+			   struct iov_iter *to);
+
+/* Per-file TUNSETIFF flags kept on the interface (tun's TUN_FEATURES) */
+#define VPAIR_TUN_IFF_FEATURES	(IFF_NO_PI | IFF_ONE_QUEUE | IFF_VNET_HDR | \
+				 IFF_MULTI_QUEUE)
+
+/* tun_iff.c: TUNSETIFF, TUNGETIFF, TUNSETQUEUE */
+int vpair_tun_iff_set(struct vpair_tun_file *tfile, struct ifreq *ifr);
+void vpair_tun_iff_get(struct vpair_tun_file *tfile, struct vpair_tun_dev *tdev,
+		       struct ifreq *ifr);
+int vpair_tun_iff_set_queue(struct vpair_tun_file *tfile, struct ifreq *ifr);
+
+/* tun_ioctl.c: the char device's ioctls */
+long vpair_tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+#ifdef CONFIG_COMPAT
+long vpair_tun_compat_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg);
+#endif
+
+#endif /* _VPAIR_TUN_H */

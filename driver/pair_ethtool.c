@@ -94,20 +94,18 @@ static void vpair_pair_get_channels(struct net_device *dev,
 	ch->tx_count = dev->real_num_tx_queues;
 }
 
-/* rx and tx are separate, as on veth; the core checks the maxima. */
+/*
+ * rx and tx are separate, as on veth; the core checks the maxima. Both
+ * counts change, or neither does.
+ */
 static int vpair_pair_set_channels(struct net_device *dev,
 				   struct ethtool_channels *ch)
 {
-	int err;
-
 	if (!ch->rx_count || !ch->tx_count || ch->combined_count ||
 	    ch->other_count)
 		return -EINVAL;
 
-	err = netif_set_real_num_rx_queues(dev, ch->rx_count);
-	if (err)
-		return err;
-	return netif_set_real_num_tx_queues(dev, ch->tx_count);
+	return netif_set_real_num_queues(dev, ch->tx_count, ch->rx_count);
 }
 
 const struct ethtool_ops vpair_pair_ethtool_ops = {

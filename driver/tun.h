@@ -46,8 +46,9 @@ struct vpair_tun_txfilter {
  * and gets no packets.
  *
  * Like tun's, a file is a socket to the stack: written packets are owned
- * by @sk, which carries the opener's uid and namespace and charges them
- * to sk_sndbuf (TUNSETSNDBUF). Readers wait on @wq, writers out of send
+ * by @sk, which carries the opener's uid and namespace, charges them to
+ * sk_sndbuf (TUNSETSNDBUF) and holds the queue's TUNATTACHFILTER program
+ * in sk_filter. Readers wait on @wq, writers out of send
  * buffer on @socket's queue. Allocated by sk_alloc(), @sk must come first.
  */
 struct vpair_tun_file {
@@ -57,7 +58,6 @@ struct vpair_tun_file {
 	struct ptr_ring		ring;		/* device -> reader */
 	wait_queue_head_t	wq;
 	struct fasync_struct	*fasync;
-	struct bpf_prog __rcu	*filter;	/* TUNATTACHFILTER */
 	struct list_head	next;		/* on tdev->disabled */
 	int			ifindex;	/* TUNSETIFINDEX */
 	u16			queue_index;
@@ -82,6 +82,7 @@ struct vpair_tun_dev {
 	kuid_t			owner;
 	kgid_t			group;
 	int			vnet_hdr_sz;
+	int			sndbuf;		/* TUNSETSNDBUF, for every queue */
 	bool			vnet_le;
 	bool			filter_attached;
 	netdev_features_t	set_features;	/* TUNSETOFFLOAD */
@@ -110,6 +111,7 @@ int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
 			 struct vpair_tun_file *tfile, bool skip_filter);
 void vpair_tun_dev_detach(struct vpair_tun_file *tfile, bool clean);
 int vpair_tun_dev_change_carrier(struct net_device *dev, bool on);
+void vpair_tun_drop_queued(void *ptr);
 void vpair_tun_dev_set_features(struct vpair_tun_dev *tdev,
 				netdev_features_t features);
 
@@ -142,7 +144,7 @@ int vpair_tun_dev_set_ebpf(struct bpf_prog __rcu **slot, int __user *argp);
 bool vpair_tun_dev_run_ebpf_filter(struct vpair_tun_dev *tdev,
 				   struct sk_buff *skb);
 
-/* A file's snapshot of its device's settings, for use outside RCU. */
+/* How packets are framed on a file: its device's settings, read once. */
 struct vpair_tun_framing {
 	unsigned int		flags;
 	int			vnet_hdr_sz;
@@ -150,8 +152,8 @@ struct vpair_tun_framing {
 };
 
 /* tun_vnet.c: virtio_net_hdr on the char device */
-bool vpair_tun_framing_get(struct vpair_tun_file *tfile,
-			   struct vpair_tun_framing *conf);
+void vpair_tun_framing_get(const struct vpair_tun_dev *tdev,
+			   struct vpair_tun_framing *framing);
 int vpair_tun_vnet_hdr_get(const struct vpair_tun_framing *conf,
 			   struct iov_iter *from, size_t *len,
 			   struct virtio_net_hdr *hdr);
@@ -179,5 +181,23 @@ long vpair_tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 long vpair_tun_compat_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg);
 #endif
+
+/*
+ * Counters of an interface updated from process context: on 32-bit
+ * kernels a softirq must not update the same per-CPU ones half-way.
+ */
+static inline void vpair_tun_count_rx(struct net_device *dev, unsigned int len)
+{
+	local_bh_disable();
+	dev_sw_netstats_rx_add(dev, len);
+	local_bh_enable();
+}
+
+static inline void vpair_tun_count_tx(struct net_device *dev, unsigned int len)
+{
+	local_bh_disable();
+	dev_sw_netstats_tx_add(dev, 1, len);
+	local_bh_enable();
+}
 
 #endif /* _VPAIR_TUN_H */

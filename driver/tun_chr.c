@@ -106,14 +106,69 @@ static bool vpair_tun_chr_noblock(const struct kiocb *iocb)
 	       (iocb->ki_flags & IOCB_NOWAIT);
 }
 
+/*
+ * The device one read or write works with, held until it is done: every
+ * setting comes from it and a written packet goes into it, whatever the
+ * file is attached to by the time a copy from userspace returns.
+ */
+static struct vpair_tun_dev *vpair_tun_chr_get_dev(struct vpair_tun_file *tfile,
+						   netdevice_tracker *tracker)
+{
+	struct vpair_tun_dev *tdev;
+
+	rcu_read_lock();
+	tdev = rcu_dereference(tfile->tdev);
+	if (tdev)
+		netdev_hold(tdev->dev, tracker, GFP_ATOMIC);
+	rcu_read_unlock();
+	return tdev;
+}
+
+static void vpair_tun_chr_put_dev(struct vpair_tun_dev *tdev,
+				  netdevice_tracker *tracker)
+{
+	netdev_put(tdev->dev, tracker);
+}
+
+/*
+ * The next packet @dev queued. One queued by another device means the
+ * file was attached elsewhere since the read began: @dev went away.
+ */
+static struct sk_buff *vpair_tun_chr_consume(struct vpair_tun_file *tfile,
+					     struct net_device *dev, int *err)
+{
+	struct ptr_ring *ring = &tfile->ring;
+	struct sk_buff *skb;
+
+	spin_lock(&ring->consumer_lock);
+	skb = __ptr_ring_peek(ring);
+	if (skb && skb->dev != dev) {
+		skb = NULL;
+		*err = -EFAULT;
+	} else if (skb) {
+		__ptr_ring_discard_one(ring);
+	}
+	spin_unlock(&ring->consumer_lock);
+	return skb;
+}
+
+/* tun reports a deleted device to blocked readers with EFAULT. */
+static bool vpair_tun_chr_gone(struct vpair_tun_file *tfile,
+			       struct vpair_tun_dev *tdev)
+{
+	return READ_ONCE(tfile->dead) ||
+	       rcu_access_pointer(tfile->tdev) != tdev;
+}
+
 static struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
+					  struct vpair_tun_dev *tdev,
 					  bool noblock, int *err)
 {
 	DECLARE_WAITQUEUE(wait, current);
 	struct sk_buff *skb;
 
-	skb = ptr_ring_consume(&tfile->ring);
-	if (skb)
+	skb = vpair_tun_chr_consume(tfile, tdev->dev, err);
+	if (skb || *err)
 		return skb;
 	if (noblock) {
 		*err = -EAGAIN;
@@ -123,15 +178,14 @@ static struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
 	add_wait_queue(&tfile->wq, &wait);
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		skb = ptr_ring_consume(&tfile->ring);
-		if (skb)
+		skb = vpair_tun_chr_consume(tfile, tdev->dev, err);
+		if (skb || *err)
 			break;
 		if (signal_pending(current)) {
 			*err = -ERESTARTSYS;
 			break;
 		}
-		/* tun reports a deleted device to blocked readers this way */
-		if (READ_ONCE(tfile->dead)) {
+		if (vpair_tun_chr_gone(tfile, tdev)) {
 			*err = -EFAULT;
 			break;
 		}
@@ -166,18 +220,19 @@ static void vpair_tun_chr_put_frame(struct sk_buff *skb, int vlan_hlen,
 				     iov_iter_count(to)));
 }
 
+/* Like tun, a packet counts as transmitted once userspace has read it. */
 static ssize_t vpair_tun_chr_put(struct sk_buff *skb,
-				 const struct vpair_tun_framing *conf,
-			     struct iov_iter *to)
+				 const struct vpair_tun_framing *framing,
+				 struct iov_iter *to)
 {
 	int vlan_hlen = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
 	struct tun_pi pi = { 0, skb->protocol };
 	ssize_t total = skb->len + vlan_hlen;
 	int err;
 
-	if (conf->flags & IFF_VNET_HDR)
-		total += conf->vnet_hdr_sz;
-	if (!(conf->flags & IFF_NO_PI)) {
+	if (framing->flags & IFF_VNET_HDR)
+		total += framing->vnet_hdr_sz;
+	if (!(framing->flags & IFF_NO_PI)) {
 		if (iov_iter_count(to) < sizeof(pi))
 			return -EINVAL;
 		total += sizeof(pi);
@@ -186,34 +241,32 @@ static ssize_t vpair_tun_chr_put(struct sk_buff *skb,
 		if (copy_to_iter(&pi, sizeof(pi), to) != sizeof(pi))
 			return -EFAULT;
 	}
-	if (conf->flags & IFF_VNET_HDR) {
-		err = vpair_tun_vnet_hdr_put(conf, skb, vlan_hlen, to);
+	if (framing->flags & IFF_VNET_HDR) {
+		err = vpair_tun_vnet_hdr_put(framing, skb, vlan_hlen, to);
 		if (err)
 			return err;
 	}
 	vpair_tun_chr_put_frame(skb, vlan_hlen, to);
+	vpair_tun_count_tx(skb->dev, skb->len + vlan_hlen);
 	return total;
 }
 
-static ssize_t vpair_tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
+static ssize_t vpair_tun_chr_read(struct vpair_tun_file *tfile,
+				  struct vpair_tun_dev *tdev, bool noblock,
+				  struct iov_iter *to)
 {
-	struct vpair_tun_file *tfile = iocb->ki_filp->private_data;
 	size_t len = iov_iter_count(to);
-	struct vpair_tun_framing conf;
+	struct vpair_tun_framing framing;
 	struct sk_buff *skb;
 	ssize_t ret;
 	int err = 0;
 
-	if (!vpair_tun_framing_get(tfile, &conf))
-		return -EBADFD;
-	if (!len)
-		return 0;
-
-	skb = vpair_tun_chr_recv(tfile, vpair_tun_chr_noblock(iocb), &err);
+	vpair_tun_framing_get(tdev, &framing);
+	skb = vpair_tun_chr_recv(tfile, tdev, noblock, &err);
 	if (!skb)
 		return err;
 
-	ret = vpair_tun_chr_put(skb, &conf, to);
+	ret = vpair_tun_chr_put(skb, &framing, to);
 	if (ret < 0) {
 		kfree_skb(skb);
 		return ret;
@@ -221,6 +274,23 @@ static ssize_t vpair_tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	consume_skb(skb);
 	/* a truncated packet reads as what was copied, like tun */
 	return min_t(ssize_t, ret, len);
+}
+
+static ssize_t vpair_tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct vpair_tun_file *tfile = iocb->ki_filp->private_data;
+	struct vpair_tun_dev *tdev;
+	netdevice_tracker tracker;
+	ssize_t ret = 0;
+
+	tdev = vpair_tun_chr_get_dev(tfile, &tracker);
+	if (!tdev)
+		return -EBADFD;
+	if (iov_iter_count(to))
+		ret = vpair_tun_chr_read(tfile, tdev,
+					 vpair_tun_chr_noblock(iocb), to);
+	vpair_tun_chr_put_dev(tdev, &tracker);
+	return ret;
 }
 
 /* Charged to the file's send buffer: may block, or fail with EAGAIN. */
@@ -262,16 +332,16 @@ static int vpair_tun_chr_l3_proto(struct sk_buff *skb, __be16 *proto)
 }
 
 /* Set the skb's link layer up as if it had arrived on skb->dev. */
-static int vpair_tun_chr_set_proto(const struct vpair_tun_framing *conf,
+static int vpair_tun_chr_set_proto(const struct vpair_tun_framing *framing,
 				   struct sk_buff *skb, __be16 proto)
 {
 	int err;
 
-	if (conf->flags & IFF_TAP) {
+	if (framing->flags & IFF_TAP) {
 		skb->protocol = eth_type_trans(skb, skb->dev);
 		return 0;
 	}
-	if (conf->flags & IFF_NO_PI) {
+	if (framing->flags & IFF_NO_PI) {
 		err = vpair_tun_chr_l3_proto(skb, &proto);
 		if (err)
 			return err;
@@ -281,29 +351,22 @@ static int vpair_tun_chr_set_proto(const struct vpair_tun_framing *conf,
 	return 0;
 }
 
-/* Hand a written packet to the interface's stack, as if it had arrived. */
+/* Hand a written packet to @tdev's stack, as if it had arrived there. */
 static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
-				const struct vpair_tun_framing *conf,
-			    const struct virtio_net_hdr *hdr,
-			    struct sk_buff *skb, __be16 proto)
+				struct vpair_tun_dev *tdev,
+				const struct vpair_tun_framing *framing,
+				const struct virtio_net_hdr *hdr,
+				struct sk_buff *skb, __be16 proto)
 {
-	struct vpair_tun_dev *tdev;
-	struct net_device *dev;
+	struct net_device *dev = tdev->dev;
 	u32 hash = 0;
 	int err;
 
-	rcu_read_lock();
-	tdev = rcu_dereference(tfile->tdev);
-	if (!tdev) {
-		err = -EBADFD;
-		goto free;
-	}
-	dev = tdev->dev;
 	skb->dev = dev;
-	err = vpair_tun_vnet_hdr_to_skb(tdev, conf, skb, hdr);
+	err = vpair_tun_vnet_hdr_to_skb(tdev, framing, skb, hdr);
 	if (err)
 		goto free;
-	err = vpair_tun_chr_set_proto(conf, skb, proto);
+	err = vpair_tun_chr_set_proto(framing, skb, proto);
 	if (err)
 		goto drop;
 
@@ -311,6 +374,7 @@ static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	skb_probe_transport_header(skb);
 	skb_record_rx_queue(skb, tfile->queue_index);
 
+	/* also how a device deleted during the write is refused, like tun */
 	if (!(dev->flags & IFF_UP)) {
 		err = -EIO;
 		goto drop;
@@ -321,82 +385,64 @@ static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	    !rcu_access_pointer(tdev->steering_prog))
 		hash = __skb_get_hash_symmetric(skb);
 
-	/* per-CPU counters, and a writer may be preempted and migrate */
-	preempt_disable();
-	dev_sw_netstats_rx_add(dev, skb->len);
-	preempt_enable();
+	vpair_tun_count_rx(dev, skb->len);
 	netif_rx(skb);
 	if (hash)
 		vpair_tun_flow_update(tdev, hash, tfile->queue_index);
-	rcu_read_unlock();
 	return 0;
 
 drop:
 	dev_core_stats_rx_dropped_inc(dev);
 free:
-	rcu_read_unlock();
 	kfree_skb(skb);
 	return err;
 }
 
-static void vpair_tun_chr_count_drop(struct vpair_tun_file *tfile)
-{
-	struct vpair_tun_dev *tdev;
-
-	rcu_read_lock();
-	tdev = rcu_dereference(tfile->tdev);
-	if (tdev)
-		dev_core_stats_rx_dropped_inc(tdev->dev);
-	rcu_read_unlock();
-}
-
 /* Takes the tun_pi and virtio_net_hdr off the front of a write. */
-static int vpair_tun_chr_get_headers(const struct vpair_tun_framing *conf,
+static int vpair_tun_chr_get_headers(const struct vpair_tun_framing *framing,
 				     struct iov_iter *from, size_t *len,
-				 struct tun_pi *pi, struct virtio_net_hdr *hdr)
+				     struct tun_pi *pi,
+				     struct virtio_net_hdr *hdr)
 {
 	int err;
 
-	if (!(conf->flags & IFF_NO_PI)) {
+	if (!(framing->flags & IFF_NO_PI)) {
 		if (*len < sizeof(*pi))
 			return -EINVAL;
 		*len -= sizeof(*pi);
 		if (!copy_from_iter_full(pi, sizeof(*pi), from))
 			return -EFAULT;
 	}
-	if (conf->flags & IFF_VNET_HDR) {
-		err = vpair_tun_vnet_hdr_get(conf, from, len, hdr);
+	if (framing->flags & IFF_VNET_HDR) {
+		err = vpair_tun_vnet_hdr_get(framing, from, len, hdr);
 		if (err)
 			return err;
 	}
-	if ((conf->flags & IFF_TAP) &&
+	if ((framing->flags & IFF_TAP) &&
 	    (*len < ETH_HLEN ||
 	     (hdr->hdr_len &&
-	      __virtio16_to_cpu(conf->vnet_le, hdr->hdr_len) < ETH_HLEN)))
+	      __virtio16_to_cpu(framing->vnet_le, hdr->hdr_len) < ETH_HLEN)))
 		return -EINVAL;
 	return 0;
 }
 
-static ssize_t vpair_tun_chr_write_iter(struct kiocb *iocb,
-					struct iov_iter *from)
+static int vpair_tun_chr_write(struct vpair_tun_file *tfile,
+			       struct vpair_tun_dev *tdev, bool noblock,
+			       struct iov_iter *from)
 {
-	struct vpair_tun_file *tfile = iocb->ki_filp->private_data;
 	struct tun_pi pi = { 0, htons(ETH_P_IP) };
-	size_t total = iov_iter_count(from);
+	size_t len = iov_iter_count(from);
+	struct vpair_tun_framing framing;
 	struct virtio_net_hdr hdr = { 0 };
-	struct vpair_tun_framing conf;
-	size_t len = total;
 	struct sk_buff *skb;
 	int err;
 
-	if (!vpair_tun_framing_get(tfile, &conf))
-		return -EBADFD;
-	err = vpair_tun_chr_get_headers(&conf, from, &len, &pi, &hdr);
+	vpair_tun_framing_get(tdev, &framing);
+	err = vpair_tun_chr_get_headers(&framing, from, &len, &pi, &hdr);
 	if (err)
 		return err;
 
-	skb = vpair_tun_chr_alloc_skb(tfile, len, vpair_tun_chr_noblock(iocb),
-				      &err);
+	skb = vpair_tun_chr_alloc_skb(tfile, len, noblock, &err);
 	if (!skb)
 		goto drop;
 	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
@@ -404,15 +450,31 @@ static ssize_t vpair_tun_chr_write_iter(struct kiocb *iocb,
 		err = -EFAULT;
 		goto drop;
 	}
-
-	err = vpair_tun_chr_inject(tfile, &conf, &hdr, skb, pi.proto);
-	return err ? err : total;
+	return vpair_tun_chr_inject(tfile, tdev, &framing, &hdr, skb, pi.proto);
 
 drop:
 	/* like tun: a full send buffer is no drop, a failure is */
 	if (err != -EAGAIN)
-		vpair_tun_chr_count_drop(tfile);
+		dev_core_stats_rx_dropped_inc(tdev->dev);
 	return err;
+}
+
+static ssize_t vpair_tun_chr_write_iter(struct kiocb *iocb,
+					struct iov_iter *from)
+{
+	struct vpair_tun_file *tfile = iocb->ki_filp->private_data;
+	size_t total = iov_iter_count(from);
+	struct vpair_tun_dev *tdev;
+	netdevice_tracker tracker;
+	int err;
+
+	tdev = vpair_tun_chr_get_dev(tfile, &tracker);
+	if (!tdev)
+		return -EBADFD;
+	err = vpair_tun_chr_write(tfile, tdev, vpair_tun_chr_noblock(iocb),
+				  from);
+	vpair_tun_chr_put_dev(tdev, &tracker);
+	return err ? err : total;
 }
 
 static bool vpair_tun_chr_writeable(struct vpair_tun_dev *tdev,

@@ -28,12 +28,21 @@
 
 static struct rtnl_link_ops vpair_tun_link_ops;
 
+/* A packet that will never be read: a drop on its way out, not a tx. */
+void vpair_tun_drop_queued(void *ptr)
+{
+	struct sk_buff *skb = ptr;
+
+	dev_core_stats_tx_dropped_inc(skb->dev);
+	kfree_skb(skb);
+}
+
 static void vpair_tun_purge(struct vpair_tun_file *tfile)
 {
 	struct sk_buff *skb;
 
 	while ((skb = ptr_ring_consume(&tfile->ring)))
-		kfree_skb(skb);
+		vpair_tun_drop_queued(skb);
 }
 
 static u16 vpair_tun_dev_select_queue(struct net_device *dev,
@@ -89,7 +98,6 @@ static netdev_tx_t vpair_tun_dev_xmit(struct sk_buff *skb,
 {
 	struct vpair_tun_dev *tdev = netdev_priv(dev);
 	struct vpair_tun_file *tfile;
-	unsigned int len;
 
 	rcu_read_lock();
 	tfile = vpair_tun_dev_pick(tdev, skb);
@@ -102,11 +110,10 @@ static netdev_tx_t vpair_tun_dev_xmit(struct sk_buff *skb,
 	skb_orphan(skb);
 	nf_reset_ct(skb);
 
-	len = skb->len;
+	/* counted as transmitted when read */
 	if (ptr_ring_produce(&tfile->ring, skb))
 		goto drop;
 
-	dev_sw_netstats_tx_add(dev, 1, len);
 	kill_fasync(&tfile->fasync, SIGIO, POLL_IN);
 	wake_up_interruptible_poll(&tfile->wq, EPOLLIN | EPOLLRDNORM);
 	rcu_read_unlock();
@@ -310,6 +317,7 @@ static void vpair_tun_dev_setup(struct net_device *dev)
 	tdev->owner = INVALID_UID;
 	tdev->group = INVALID_GID;
 	tdev->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
+	tdev->sndbuf = INT_MAX;
 	INIT_LIST_HEAD(&tdev->disabled);
 	vpair_tun_default_link(tdev);
 
@@ -415,12 +423,13 @@ int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
 		tfile->detached = false;
 	} else {
 		err = ptr_ring_resize(&tfile->ring, dev->tx_queue_len,
-				      GFP_KERNEL, __skb_array_destroy_skb);
+				      GFP_KERNEL, vpair_tun_drop_queued);
 		if (err)
 			return err;
 	}
 
 	tfile->queue_index = tdev->numqueues;
+	WRITE_ONCE(tfile->sk.sk_sndbuf, tdev->sndbuf);
 	WRITE_ONCE(tfile->dead, false);
 	rcu_assign_pointer(tfile->tdev, tdev);
 	rcu_assign_pointer(tdev->tfiles[tdev->numqueues], tfile);
@@ -481,28 +490,32 @@ void vpair_tun_dev_detach(struct vpair_tun_file *tfile, bool clean)
 		unregister_netdevice(tdev->dev);
 }
 
-/* ip link set txqueuelen: every ring follows. */
+/*
+ * ip link set txqueuelen: every ring follows, or none does when one
+ * cannot (the core then restores the length). Packets that no longer
+ * fit are dropped with bottom halves, not interrupts, disabled.
+ */
 static int vpair_tun_dev_resize(struct vpair_tun_dev *tdev)
 {
-	unsigned int len = tdev->dev->tx_queue_len;
+	unsigned int n = 0, i, count = tdev->numqueues + tdev->numdisabled;
 	struct vpair_tun_file *tfile;
-	unsigned int i;
+	struct ptr_ring **rings;
 	int err;
 
-	for (i = 0; i < tdev->numqueues; i++) {
-		tfile = rtnl_dereference(tdev->tfiles[i]);
-		err = ptr_ring_resize(&tfile->ring, len, GFP_KERNEL,
-				      __skb_array_destroy_skb);
-		if (err)
-			return err;
-	}
-	list_for_each_entry(tfile, &tdev->disabled, next) {
-		err = ptr_ring_resize(&tfile->ring, len, GFP_KERNEL,
-				      __skb_array_destroy_skb);
-		if (err)
-			return err;
-	}
-	return 0;
+	if (!count)
+		return 0;
+	rings = kmalloc_array(count, sizeof(*rings), GFP_KERNEL);
+	if (!rings)
+		return -ENOMEM;
+	for (i = 0; i < tdev->numqueues; i++)
+		rings[n++] = &rtnl_dereference(tdev->tfiles[i])->ring;
+	list_for_each_entry(tfile, &tdev->disabled, next)
+		rings[n++] = &tfile->ring;
+
+	err = ptr_ring_resize_multiple_bh(rings, n, tdev->dev->tx_queue_len,
+					  GFP_KERNEL, vpair_tun_drop_queued);
+	kfree(rings);
+	return err;
 }
 
 /* The interface came up: writers polling for EPOLLOUT may go on. */

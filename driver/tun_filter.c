@@ -97,32 +97,27 @@ bool vpair_tun_txfilter_pass(const struct vpair_tun_txfilter *flt,
 	return flt->mask[bit >> 5] & (1U << (bit & 31));
 }
 
+/*
+ * A queue's classic filter lives on its socket, as with tun: charged to
+ * the socket's option memory and freed after a grace period by the
+ * socket code, so changing it never waits under RTNL.
+ */
 int vpair_tun_file_attach_filter(struct vpair_tun_file *tfile,
 				 struct sock_fprog *fprog)
 {
-	struct bpf_prog *prog, *old;
 	int err;
 
-	err = bpf_prog_create_from_user(&prog, fprog, NULL, false);
-	if (err)
-		return err;
-	old = rcu_replace_pointer(tfile->filter, prog, lockdep_rtnl_is_held());
-	if (old) {
-		synchronize_net();
-		bpf_prog_destroy(old);
-	}
-	return 0;
+	lock_sock(&tfile->sk);
+	err = sk_attach_filter(fprog, &tfile->sk);
+	release_sock(&tfile->sk);
+	return err;
 }
 
 void vpair_tun_file_detach_filter(struct vpair_tun_file *tfile)
 {
-	struct bpf_prog *old;
-
-	old = rcu_replace_pointer(tfile->filter, NULL, lockdep_rtnl_is_held());
-	if (old) {
-		synchronize_net();
-		bpf_prog_destroy(old);
-	}
+	lock_sock(&tfile->sk);
+	sk_detach_filter(&tfile->sk);
+	release_sock(&tfile->sk);
 }
 
 /* TUNATTACHFILTER: on every active queue, or on none. */
@@ -157,22 +152,19 @@ void vpair_tun_dev_detach_filter(struct vpair_tun_dev *tdev)
 	tdev->filter_attached = false;
 }
 
-/* Like sk_filter(): 0 drops, a shorter length trims. Under RCU. */
+/* Like a socket's receive: 0 drops, a shorter length trims. Under RCU. */
 bool vpair_tun_file_run_filter(struct vpair_tun_file *tfile,
 			       struct sk_buff *skb)
 {
-	struct bpf_prog *prog = rcu_dereference(tfile->filter);
-	unsigned int len;
-
-	if (!prog)
+	if (!rcu_access_pointer(tfile->sk.sk_filter))
 		return true;
-	len = bpf_prog_run_save_cb(prog, skb);
-	if (!len)
-		return false;
-	return !pskb_trim(skb, max(len, 1U));
+	return !sk_filter(&tfile->sk, skb);
 }
 
-/* TUNSETSTEERINGEBPF/TUNSETFILTEREBPF: a socket filter fd, -1 detaches. */
+/*
+ * TUNSETSTEERINGEBPF/TUNSETFILTEREBPF: a socket filter fd, -1 detaches.
+ * The last put of a program frees it after a grace period: no wait here.
+ */
 int vpair_tun_dev_set_ebpf(struct bpf_prog __rcu **slot, int __user *argp)
 {
 	struct bpf_prog *prog = NULL, *old;
@@ -186,10 +178,8 @@ int vpair_tun_dev_set_ebpf(struct bpf_prog __rcu **slot, int __user *argp)
 			return PTR_ERR(prog);
 	}
 	old = rcu_replace_pointer(*slot, prog, lockdep_rtnl_is_held());
-	if (old) {
-		synchronize_net();
+	if (old)
 		bpf_prog_put(old);
-	}
 	return 0;
 }
 

@@ -151,7 +151,7 @@ void vpair_tun_iff_get(struct vpair_tun_file *tfile, struct vpair_tun_dev *tdev,
 					IFF_TUN | IFF_TAP);
 	if (tfile->detached)
 		ifr->ifr_flags |= IFF_DETACH_QUEUE;
-	if (!rcu_access_pointer(tfile->filter))
+	if (!rcu_access_pointer(tfile->sk.sk_filter))
 		ifr->ifr_flags |= IFF_NOFILTER;
 }
 

@@ -121,6 +121,8 @@ static int vpair_tun_ioc_set_sndbuf(struct vpair_tun_dev *tdev,
 		return -EFAULT;
 	if (sndbuf <= 0)
 		return -EINVAL;
+	/* kept for queues attached later, like tun */
+	tdev->sndbuf = sndbuf;
 	for (i = 0; i < tdev->numqueues; i++) {
 		tfile = rtnl_dereference(tdev->tfiles[i]);
 		WRITE_ONCE(tfile->sk.sk_sndbuf, sndbuf);

@@ -17,21 +17,12 @@ static bool vpair_tun_vnet_is_le(bool vnet_le)
 	return vnet_le || virtio_legacy_is_little_endian();
 }
 
-/* The attached device's settings, for use outside RCU. */
-bool vpair_tun_framing_get(struct vpair_tun_file *tfile,
-			   struct vpair_tun_framing *conf)
+void vpair_tun_framing_get(const struct vpair_tun_dev *tdev,
+			   struct vpair_tun_framing *framing)
 {
-	struct vpair_tun_dev *tdev;
-
-	rcu_read_lock();
-	tdev = rcu_dereference(tfile->tdev);
-	if (tdev) {
-		conf->flags = READ_ONCE(tdev->flags);
-		conf->vnet_hdr_sz = READ_ONCE(tdev->vnet_hdr_sz);
-		conf->vnet_le = vpair_tun_vnet_is_le(READ_ONCE(tdev->vnet_le));
-	}
-	rcu_read_unlock();
-	return tdev;
+	framing->flags = READ_ONCE(tdev->flags);
+	framing->vnet_hdr_sz = READ_ONCE(tdev->vnet_hdr_sz);
+	framing->vnet_le = vpair_tun_vnet_is_le(READ_ONCE(tdev->vnet_le));
 }
 
 static u16 vpair_tun_vnet16(bool le, __virtio16 v)

@@ -176,4 +176,51 @@ static inline void sock_init_data_uid(struct socket *sock, struct sock *sk,
 }
 #endif
 
+/*
+ * 6.13 (and stable backports) resize several rings at once with bottom
+ * halves disabled, all or none. Older kernels only have a version that
+ * frees the packets that no longer fit with interrupts disabled.
+ */
+#ifndef HAVE_PTR_RING_RESIZE_MULTIPLE_BH
+#include <linux/ptr_ring.h>
+
+static inline int ptr_ring_resize_multiple_bh(struct ptr_ring **rings,
+					      unsigned int nrings, int size,
+					      gfp_t gfp,
+					      void (*destroy)(void *))
+{
+	void ***queues;
+	unsigned int i;
+	int err = 0;
+
+	queues = kmalloc_array(nrings, sizeof(*queues), gfp);
+	if (!queues)
+		return -ENOMEM;
+	for (i = 0; i < nrings; i++) {
+		queues[i] = __ptr_ring_init_queue_alloc(size, gfp);
+		if (!queues[i]) {
+			err = -ENOMEM;
+			goto free;
+		}
+	}
+
+	/* from here on nothing fails: each ring gets its new queue */
+	for (i = 0; i < nrings; i++) {
+		spin_lock_bh(&rings[i]->consumer_lock);
+		spin_lock(&rings[i]->producer_lock);
+		queues[i] = __ptr_ring_swap_queue(rings[i], queues[i], size,
+						  gfp, destroy);
+		spin_unlock(&rings[i]->producer_lock);
+		spin_unlock_bh(&rings[i]->consumer_lock);
+	}
+
+	/* the old queues, or on failure the new ones made so far */
+free:
+	while (i--)
+		kvfree(queues[i]);
+	kfree(queues);
+	return err;
+}
+#endif
+
 #endif /* _VPAIR_COMPAT_H */

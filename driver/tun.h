@@ -183,16 +183,10 @@ long vpair_tun_compat_ioctl(struct file *file, unsigned int cmd,
 #endif
 
 /*
- * Counters of an interface updated from process context: on 32-bit
- * kernels a softirq must not update the same per-CPU ones half-way.
+ * Counters of an interface updated from process context (the rx side is
+ * updated where a write delivers): on 32-bit kernels a softirq must not
+ * update the same per-CPU ones half-way.
  */
-static inline void vpair_tun_count_rx(struct net_device *dev, unsigned int len)
-{
-	local_bh_disable();
-	dev_sw_netstats_rx_add(dev, len);
-	local_bh_enable();
-}
-
 static inline void vpair_tun_count_tx(struct net_device *dev, unsigned int len)
 {
 	local_bh_disable();

@@ -385,8 +385,15 @@ static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	    !rcu_access_pointer(tdev->steering_prog))
 		hash = __skb_get_hash_symmetric(skb);
 
-	vpair_tun_count_rx(dev, skb->len);
-	netif_rx(skb);
+	/*
+	 * Like tun: straight into the stack with bottom halves disabled,
+	 * not through the backlog and a second softirq pass. What loops
+	 * back to the interface only lands in a ring: no recursion.
+	 */
+	local_bh_disable();
+	dev_sw_netstats_rx_add(dev, skb->len);
+	netif_receive_skb(skb);
+	local_bh_enable();
 	if (hash)
 		vpair_tun_flow_update(tdev, hash, tfile->queue_index);
 	return 0;

@@ -115,7 +115,9 @@ static netdev_tx_t vpair_tun_dev_xmit(struct sk_buff *skb,
 		goto drop;
 
 	kill_fasync(&tfile->fasync, SIGIO, POLL_IN);
-	wake_up_interruptible_poll(&tfile->wq, EPOLLIN | EPOLLRDNORM);
+	/* the wait queue's lock only when a reader sleeps */
+	if (wq_has_sleeper(&tfile->wq))
+		wake_up_interruptible_poll(&tfile->wq, EPOLLIN | EPOLLRDNORM);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 

@@ -151,9 +151,13 @@ void vpair_tun_flow_update(struct vpair_tun_dev *tdev, u32 hash, u16 queue)
 	rcu_read_lock();
 	e = vpair_tun_flow_find(vpair_tun_flow_head(tdev, hash), hash);
 	if (e) {
+		unsigned long now = jiffies;
+
+		/* like tun: the shared entry is written once a jiffy at most */
 		if (READ_ONCE(e->queue_index) != queue)
 			WRITE_ONCE(e->queue_index, queue);
-		WRITE_ONCE(e->updated, jiffies);
+		if (time_after(now, READ_ONCE(e->updated)))
+			WRITE_ONCE(e->updated, now);
 	} else {
 		vpair_tun_flow_create(tdev, hash, queue);
 	}

@@ -106,14 +106,14 @@ selftests:
 	$(MAKE) -C selftests
 
 check:
-	tools/check.sh $(KVERS)
+	scripts/check.sh $(KVERS)
 
 demo:
-	tools/demo.sh
+	scripts/demo.sh
 
 # Without headers for the running kernel, lint against Debian 12's 6.12.
 lint:
-	@kdir="$(KDIR)"; [ -f "$$kdir/Makefile" ] || kdir=$$(tools/vm/kernel.sh 6.12 kdir); \
-	tools/lint.sh "$$kdir"
+	@kdir="$(KDIR)"; [ -f "$$kdir/Makefile" ] || kdir=$$(scripts/vm/kernel.sh 6.12 kdir); \
+	scripts/lint.sh "$$kdir"
 
 .PHONY: kdir-check

@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 ko=$1
 
 # Before anything loads vpair: install, autoload, uninstall.
-"$top/tools/install-guest.sh" "$(dirname "$(readlink -f "$ko")")"
+"$top/scripts/install-guest.sh" "$(dirname "$(readlink -f "$ko")")"
 
 modprobe -q tun 2>/dev/null
 modprobe -q veth 2>/dev/null

@@ -48,7 +48,7 @@ copy_tree()
 build_one()
 {
 	local kver=$1 src=$2 blog=$3 rc
-	"$top/tools/vm/kbuild.sh" "$kver" "$src" W=1 >"$blog" 2>&1
+	"$top/scripts/vm/kbuild.sh" "$kver" "$src" W=1 >"$blog" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] || [ ! -f "$src/vpair.ko" ]; then
 		sed 's/^/# /' "$blog" | tail -40
@@ -88,8 +88,8 @@ run_kernel()
 	verdict $rc "$kver: build vpair.ko with W=1, no warnings"
 	[ $rc -eq 0 ] || return
 
-	"$top/tools/vm/run.sh" --log "$console" "$kver" -- \
-		"$top/tools/check-guest.sh" "$src/vpair.ko" >"$out" 2>&1
+	"$top/scripts/vm/run.sh" --log "$console" "$kver" -- \
+		"$top/scripts/check-guest.sh" "$src/vpair.ko" >"$out" 2>&1
 	rc=$?
 	cat "$out"
 	tally "$out"
@@ -130,15 +130,15 @@ host_checks()
 main()
 {
 	local kver
-	"$top/tools/vm/deps.sh" >/dev/null || {
+	"$top/scripts/vm/deps.sh" >/dev/null || {
 		log "# could not install the test dependencies"
 		verdict 1 "dependencies"
 	}
 	make -s -C "$top/selftests" all || verdict 1 "build selftests"
 	check_bad_kdir
 	log "# ==== packaging"
-	host_checks "$top/tools/pkg-check.sh"
-	host_checks "$top/tools/dkms-check.sh" "${kvers[@]}"
+	host_checks "$top/scripts/pkg-check.sh"
+	host_checks "$top/scripts/dkms-check.sh" "${kvers[@]}"
 	for kver in "${kvers[@]}"; do
 		run_kernel "$kver"
 	done

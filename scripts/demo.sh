@@ -11,13 +11,13 @@ kver=${1:-6.12}
 dir="$top/.build/demo-$kver"
 
 echo "== installing what the demo needs (first run only)"
-"$top/tools/vm/deps.sh" >/dev/null
+"$top/scripts/vm/deps.sh" >/dev/null
 
 echo "== building vpair.ko for Linux $kver"
 rm -rf "$dir" && mkdir -p "$dir/src"
 cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" "$dir/src/"
 rm -rf "$dir/src/driver/compat/generated"
-"$top/tools/vm/kbuild.sh" "$kver" "$dir/src" >"$dir/build.log" 2>&1 || {
+"$top/scripts/vm/kbuild.sh" "$kver" "$dir/src" >"$dir/build.log" 2>&1 || {
 	tail -30 "$dir/build.log"
 	exit 1
 }
@@ -27,5 +27,5 @@ make -s -C "$top/tools/vpairctl"
 make -s -C "$top/tools/iproute2"
 
 echo "== booting Linux $kver in a VM (kernel log: $dir/console.log)"
-"$top/tools/vm/run.sh" --log "$dir/console.log" "$kver" -- \
-	"$top/tools/demo-guest.sh" "$dir/src/vpair.ko"
+"$top/scripts/vm/run.sh" --log "$dir/console.log" "$kver" -- \
+	"$top/scripts/demo-guest.sh" "$dir/src/vpair.ko"

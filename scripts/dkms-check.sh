@@ -11,11 +11,11 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-vm="$top/tools/vm"
+vm="$top/scripts/vm"
 failed=0
 
-# shellcheck source=tools/verdict.sh
-. "$top/tools/verdict.sh"
+# shellcheck source=scripts/verdict.sh
+. "$top/scripts/verdict.sh"
 
 # cycle KVER REL DIR: runs in the build environment of KVER (host or root)
 cycle_script()

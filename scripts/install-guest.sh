@@ -17,8 +17,8 @@ prefix=/usr/local
 failed=0
 
 VERDICT_PREFIX="$rel: "
-# shellcheck source=tools/verdict.sh
-. "$top/tools/verdict.sh"
+# shellcheck source=scripts/verdict.sh
+. "$top/scripts/verdict.sh"
 
 unload() { for _ in $(seq 25); do rmmod vpair 2>/dev/null && return; sleep 0.2; done; }
 

@@ -5,7 +5,7 @@
 # for building the selftests (kselftest harness, checkpatch) from Debian's
 # linux-source package, without unpacking the whole tree.
 #
-# Usage: tools/ksrc.sh [DIR]
+# Usage: scripts/ksrc.sh [DIR]
 #
 # DIR defaults to $CACHE/ksrc, CACHE being ${XDG_CACHE_HOME:-$HOME/.cache}/vpair.
 # The package is downloaded into $CACHE. The script is idempotent: once the

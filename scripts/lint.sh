@@ -7,7 +7,7 @@
 #  2. a sparse build of the module: make KDIR=KDIR C=2 W=1, failing on
 #     any warning or error reported for the project's files.
 #
-# Usage: tools/lint.sh KDIR
+# Usage: scripts/lint.sh KDIR
 #
 # Exits 0 only when both are clean.
 
@@ -59,7 +59,7 @@ mapfile -t SOURCES <<<"$sources"
 
 # --- checkpatch ---------------------------------------------------------------
 
-KSRC=$("$REPO/tools/ksrc.sh") || die "tools/ksrc.sh failed"
+KSRC=$("$REPO/scripts/ksrc.sh") || die "scripts/ksrc.sh failed"
 CHECKPATCH=$KSRC/scripts/checkpatch.pl
 
 codespell_dict()

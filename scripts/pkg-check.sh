@@ -10,10 +10,10 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 failed=0
 
-# shellcheck source=tools/verdict.sh
-. "$top/tools/verdict.sh"
+# shellcheck source=scripts/verdict.sh
+. "$top/scripts/verdict.sh"
 
-kdir=$("$top/tools/vm/kernel.sh" 6.12 kdir) || { verdict 1 "packaging: 6.12 headers"; exit 1; }
+kdir=$("$top/scripts/vm/kernel.sh" 6.12 kdir) || { verdict 1 "packaging: 6.12 headers"; exit 1; }
 mkdir -p "$top/.build"
 tmp=$(mktemp -d "$top/.build/pkg.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -3,7 +3,7 @@
 # verdict.sh: the result lines of the check scripts (dkms-check.sh,
 # pkg-check.sh, install-guest.sh), sourced by them:
 #
-#	. "$top/tools/verdict.sh"
+#	. "$top/scripts/verdict.sh"
 #
 # verdict RC TEXT: prints "ok - TEXT" if RC is 0, else "not ok - TEXT"
 # and sets failed=1. VERDICT_PREFIX, when set, goes before TEXT.

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# lib.sh - helpers shared by the tools/vm scripts (sourced, not executed):
+# lib.sh - helpers shared by the scripts/vm scripts (sourced, not executed):
 # logging, cache location, locking, host apt handling, Debian mirror lookup,
 # the sid root and the per-KVER kernel cache (release, image, modules,
 # headers).  All progress output goes to stderr; stdout is left to callers.

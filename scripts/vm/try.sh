@@ -6,7 +6,7 @@
 # once), boots that kernel, loads the module, runs COMMAND from the top of
 # the tree, then unloads the module. Exit status: COMMAND's, or 3 when the
 # build fails, 4 when the module does not unload.
-# Example: tools/vm/try.sh 6.12 selftests/pair_basic.sh
+# Example: scripts/vm/try.sh 6.12 selftests/pair_basic.sh
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +20,7 @@ dir=$(mktemp -d "$top/.build/try.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" "$dir/"
 rm -rf "$dir/driver/compat/generated"
-if ! "$top/tools/vm/kbuild.sh" "$kver" "$dir" W=1 >"$dir/build.log" 2>&1; then
+if ! "$top/scripts/vm/kbuild.sh" "$kver" "$dir" W=1 >"$dir/build.log" 2>&1; then
 	tail -40 "$dir/build.log"
 	exit 3
 fi
@@ -37,7 +37,7 @@ for _ in \$(seq 50); do rmmod vpair 2>/dev/null && break; sleep 0.2; done
 [ -d /sys/module/vpair ] && { echo "try: vpair did not unload"; exit 4; }
 exit \$rc
 GUEST
-"$top/tools/vm/run.sh" --log "$dir/console.log" "$kver" -- bash "$dir/guest.sh"
+"$top/scripts/vm/run.sh" --log "$dir/console.log" "$kver" -- bash "$dir/guest.sh"
 rc=$?
 grep -E 'BUG:|WARNING:|Oops|KASAN|refcount_t:|Call Trace:|unregister_netdevice' \
 	"$dir/console.log" && echo "try: kernel log has a splat"

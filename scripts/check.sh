@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh [KVER...]: the project's verdict. For each kernel (default:
-# 6.1 6.12 7.2) build vpair.ko with W=1 in a private copy of the tree,
+# every supported one) build vpair.ko with W=1 in a private copy of the tree,
 # boot the kernel in a VM, load the module, run the selftests, unload it,
 # and scan the guest's kernel log for splats. Prints each kernel's TAP and
 # ends with one line "P passed, F failed" (plus ", S skipped" when any).
 # Exit status 0 only if everything passed.
 set -uo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd)
 kvers=("$@")
-[ ${#kvers[@]} -gt 0 ] || kvers=(6.1 6.12 7.2)
+[ ${#kvers[@]} -gt 0 ] || kvers=("${SUPPORTED_KVERS[@]}")
 
 # Kernel log lines that fail a run even when every test passed.
 splat='BUG:|WARNING:|Oops|KASAN|refcount_t:|possible circular locking|'
@@ -21,17 +22,15 @@ splat+='unregister_netdevice: waiting|general protection fault|Call Trace:'
 passed=0 failed=0 skipped=0
 start=$(date +%s)
 
-log() { printf '%s\n' "$*"; }
-
 # Count one pseudo-test of the check itself (build, unload, kernel log).
 verdict()
 {
 	local ok=$1 name=$2
 	if [ "$ok" = 0 ]; then
-		log "ok - $name"
+		echo "ok - $name"
 		passed=$((passed + 1))
 	else
-		log "not ok - $name"
+		echo "not ok - $name"
 		failed=$((failed + 1))
 	fi
 }
@@ -41,14 +40,14 @@ copy_tree()
 	local dst=$1
 	rm -rf "$dst"
 	mkdir -p "$dst"
-	cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" "$dst/"
+	cp -r "$TOP/Kbuild" "$TOP/Makefile" "$TOP/dkms.conf" "$TOP/driver" "$TOP/uapi" "$dst/"
 	rm -rf "$dst/driver/compat/generated"
 }
 
 build_one()
 {
 	local kver=$1 src=$2 blog=$3 rc
-	"$top/scripts/vm/kbuild.sh" "$kver" "$src" W=1 >"$blog" 2>&1
+	"$TOP/scripts/vm/kbuild.sh" "$kver" "$src" W=1 >"$blog" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] || [ ! -f "$src/vpair.ko" ]; then
 		sed 's/^/# /' "$blog" | tail -40
@@ -78,18 +77,18 @@ tally()
 
 run_kernel()
 {
-	local kver=$1 dir="$top/.build/$kver" rc
+	local kver=$1 dir="$TOP/.build/$kver" rc
 	local src="$dir/src" out="$dir/guest.out" console="$dir/console.log"
 
-	log "# ==== kernel $kver"
+	echo "# ==== kernel $kver"
 	copy_tree "$src"
 	build_one "$kver" "$src" "$dir/build.log"
 	rc=$?
 	verdict $rc "$kver: build vpair.ko with W=1, no warnings"
 	[ $rc -eq 0 ] || return
 
-	"$top/scripts/vm/run.sh" --log "$console" "$kver" -- \
-		"$top/scripts/check-guest.sh" "$src/vpair.ko" >"$out" 2>&1
+	"$TOP/scripts/vm/run.sh" --log "$console" "$kver" -- \
+		"$TOP/scripts/check-guest.sh" "$src/vpair.ko" >"$out" 2>&1
 	rc=$?
 	cat "$out"
 	tally "$out"
@@ -98,7 +97,7 @@ run_kernel()
 	failed=$((failed + $(grep -cE '^not ok - [^ ]+: ' "$out")))
 	grep -q '^ok - module unloads cleanly' "$out"
 	verdict $? "$kver: module unloads cleanly after the suite"
-	[ $rc -eq 0 ] || log "# guest exited with status $rc"
+	[ $rc -eq 0 ] || echo "# guest exited with status $rc"
 
 	if grep -E "$splat" "$console" | sed 's/^/# /' | grep .; then
 		verdict 1 "$kver: kernel log free of splats"
@@ -111,7 +110,7 @@ run_kernel()
 check_bad_kdir()
 {
 	local out rc
-	out=$(make -s -C "$top" KDIR=/nonexistent/kdir 2>&1)
+	out=$(make -s -C "$TOP" KDIR=/nonexistent/kdir 2>&1)
 	rc=$?
 	[ $rc -eq 2 ] && grep -q 'apt-get install linux-headers-' <<<"$out"
 	verdict $? "make with a wrong KDIR names the headers package (exit 2)"
@@ -130,24 +129,24 @@ host_checks()
 main()
 {
 	local kver
-	"$top/scripts/vm/deps.sh" >/dev/null || {
-		log "# could not install the test dependencies"
+	"$TOP/scripts/vm/deps.sh" >/dev/null || {
+		echo "# could not install the test dependencies"
 		verdict 1 "dependencies"
 	}
-	make -s -C "$top/selftests" all || verdict 1 "build selftests"
+	make -s -C "$TOP/selftests" all || verdict 1 "build selftests"
 	check_bad_kdir
-	log "# ==== packaging"
-	host_checks "$top/scripts/pkg-check.sh"
-	host_checks "$top/scripts/dkms-check.sh" "${kvers[@]}"
+	echo "# ==== packaging"
+	host_checks "$TOP/scripts/pkg-check.sh"
+	host_checks "$TOP/scripts/dkms-check.sh" "${kvers[@]}"
 	for kver in "${kvers[@]}"; do
 		run_kernel "$kver"
 	done
 
-	log "# total time $(($(date +%s) - start)) s for kernels: ${kvers[*]}"
+	echo "# total time $(($(date +%s) - start)) s for kernels: ${kvers[*]}"
 	if [ "$skipped" -gt 0 ]; then
-		log "$passed passed, $failed failed, $skipped skipped"
+		echo "$passed passed, $failed failed, $skipped skipped"
 	else
-		log "$passed passed, $failed failed"
+		echo "$passed passed, $failed failed"
 	fi
 	[ "$failed" -eq 0 ]
 }

@@ -1,33 +1,35 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# pkg-check.sh: packaging checks that need no VM, against Debian 12's 6.12
-# headers: one version everywhere, "make install/uninstall" into DESTDIR
+# pkg-check.sh: packaging checks that need no VM, against the headers of
+# the default kernel (see lib.sh): one version everywhere, "make install/uninstall" into DESTDIR
 # with PREFIX, and "make sign" with a throwaway key (and a clear refusal
 # without one). Prints "ok - ..." / "not ok - ..." lines; exit 0 if all passed.
 set -uo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd)
 failed=0
 
 # shellcheck source=scripts/verdict.sh
-. "$top/scripts/verdict.sh"
+. "$TOP/scripts/verdict.sh"
 
-kdir=$("$top/scripts/vm/kernel.sh" 6.12 kdir) || { verdict 1 "packaging: 6.12 headers"; exit 1; }
-mkdir -p "$top/.build"
-tmp=$(mktemp -d "$top/.build/pkg.XXXXXX")
+kdir=$("$TOP/scripts/vm/kernel.sh" "$DEFAULT_KVER" kdir) ||
+	{ verdict 1 "packaging: $DEFAULT_KVER headers"; exit 1; }
+mkdir -p "$TOP/.build"
+tmp=$(mktemp -d "$TOP/.build/pkg.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 src=$tmp/src
 mkdir -p "$src"
-cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" \
-	"$top/tools" "$top/man" "$src/"
+cp -r "$TOP/Kbuild" "$TOP/Makefile" "$TOP/dkms.conf" "$TOP/driver" "$TOP/uapi" \
+	"$TOP/tools" "$TOP/man" "$src/"
 rm -rf "$src/driver/compat/generated"
 make -s -C "$src" KDIR="$kdir" >"$tmp/build.log" 2>&1 || { sed 's/^/# /' "$tmp/build.log" | tail; }
 
 # one version: dkms.conf, the module and the README
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$TOP/dkms.conf")
 mod=$(modinfo -F version "$src/vpair.ko" 2>/dev/null)
-readme=$(sed -n 's/^Version: \*\*\([0-9.]*\)\*\*.*/\1/p' "$top/README.md")
+readme=$(sed -n 's/^Version: \*\*\([0-9.]*\)\*\*.*/\1/p' "$TOP/README.md")
 [ -n "$ver" ] && [ "$mod" = "$ver" ] && [ "$readme" = "$ver" ]
 verdict $? "one version: dkms.conf '$ver', module '$mod', README '$readme'"
 

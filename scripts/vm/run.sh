@@ -25,7 +25,7 @@ DIE_STATUS=125 # failures before the guest reports count as "never reported"
 GUEST_MODULES=(virtio_pci virtio_console 9pnet_virtio 9p overlay virtio_rng)
 
 usage() {
-	echo "usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] {6.1|6.12|7.2} -- COMMAND..." >&2
+	echo "usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] $(kver_alternatives) -- COMMAND..." >&2
 	exit 2
 }
 

@@ -8,26 +8,27 @@
 # build fails, 4 when the module does not unload.
 # Example: scripts/vm/try.sh 6.12 selftests/pair_basic.sh
 set -uo pipefail
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib.sh"
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-[ $# -ge 2 ] || { echo "usage: try.sh {6.1|6.12|7.2} [--] COMMAND..." >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: try.sh $(kver_alternatives) [--] COMMAND..." >&2; exit 2; }
 kver=$1
 shift
 [ "$1" = "--" ] && shift
 
-mkdir -p "$top/.build"
-dir=$(mktemp -d "$top/.build/try.XXXXXX")
+mkdir -p "$TOP/.build"
+dir=$(mktemp -d "$TOP/.build/try.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" "$dir/"
+cp -r "$TOP/Kbuild" "$TOP/Makefile" "$TOP/dkms.conf" "$TOP/driver" "$TOP/uapi" "$dir/"
 rm -rf "$dir/driver/compat/generated"
-if ! "$top/scripts/vm/kbuild.sh" "$kver" "$dir" W=1 >"$dir/build.log" 2>&1; then
+if ! "$TOP/scripts/vm/kbuild.sh" "$kver" "$dir" W=1 >"$dir/build.log" 2>&1; then
 	tail -40 "$dir/build.log"
 	exit 3
 fi
 grep -E 'warning:|error:' "$dir/build.log"
 
 cat >"$dir/guest.sh" <<GUEST
-cd "$top" || exit 1
+cd "$TOP" || exit 1
 modprobe -q tun; modprobe -q veth
 insmod "$dir/vpair.ko" || exit 3
 export VPAIR_KO="$dir/vpair.ko"
@@ -37,7 +38,7 @@ for _ in \$(seq 50); do rmmod vpair 2>/dev/null && break; sleep 0.2; done
 [ -d /sys/module/vpair ] && { echo "try: vpair did not unload"; exit 4; }
 exit \$rc
 GUEST
-"$top/scripts/vm/run.sh" --log "$dir/console.log" "$kver" -- bash "$dir/guest.sh"
+"$TOP/scripts/vm/run.sh" --log "$dir/console.log" "$kver" -- bash "$dir/guest.sh"
 rc=$?
 grep -E 'BUG:|WARNING:|Oops|KASAN|refcount_t:|Call Trace:|unregister_netdevice' \
 	"$dir/console.log" && echo "try: kernel log has a splat"

@@ -1,0 +1,133 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib.sh: what the development scripts share, sourced by each of them
+# (scripts/vm/lib.sh builds on it). Sets TOP (the tree these scripts
+# belong to), CACHE, SUPPORTED_KVERS and DEFAULT_KVER. Messages go to
+# stderr; stdout is left to the callers.
+
+# shellcheck disable=SC2034 # (its globals are for the scripts sourcing it)
+TOP=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+# Downloads, kernels and build roots: never in the tree.
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/vpair
+# The kernels vpair supports (see scripts/vm/README.md); the default one,
+# Debian 12's newest, serves where one kernel is enough.
+SUPPORTED_KVERS=(6.1 6.12 7.2)
+DEFAULT_KVER=6.12
+
+log() { printf '[%s %3ss] %s\n' "${0##*/}" "$SECONDS" "$*" >&2; }
+
+# die MSG: print MSG and exit with $DIE_STATUS (default 1).
+die()
+{
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit "${DIE_STATUS:-1}"
+}
+
+# kver_alternatives: the supported kernels as a usage string, {6.1|...}.
+kver_alternatives()
+{
+	local IFS='|'
+	printf '{%s}\n' "${SUPPORTED_KVERS[*]}"
+}
+
+kver_check()
+{
+	local k
+	for k in "${SUPPORTED_KVERS[@]}"; do
+		[[ ${1:-} == "$k" ]] && return 0
+	done
+	die "KVER must be one of: ${SUPPORTED_KVERS[*]} (got '${1:-}')"
+}
+
+# with_lock NAME CMD...: run CMD (may be a function) holding $CACHE/.lock.NAME.
+with_lock()
+{
+	local name=$1
+	shift
+	mkdir -p "$CACHE"
+	(
+		flock 9
+		"$@"
+	) 9>"$CACHE/.lock.$name"
+}
+
+# --- host apt ---------------------------------------------------------------
+
+# apt_get ARGS...: apt-get without questions, waiting for a busy dpkg.
+apt_get()
+{
+	DEBIAN_FRONTEND=noninteractive apt-get -y -qq \
+		-o DPkg::Lock::Timeout=600 -o APT::Sandbox::User=root "$@"
+}
+
+host_apt_update()
+{
+	log "apt-get update (host)"
+	apt_get update >&2
+}
+
+host_apt_lists_present()
+{
+	compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null
+}
+
+# apt_get_fresh ARGS...: apt_get, again after an "apt-get update" if it
+# fails (a fresh machine, or a package version that left the archive).
+# The caller holds the apt lock: apt-get refuses to update in parallel.
+apt_get_fresh()
+{
+	host_apt_lists_present || host_apt_update
+	apt_get "$@" >&2 && return 0
+	host_apt_update
+	apt_get "$@" >&2
+}
+
+# missing_pkgs PKG...: print the PKGs that are not installed on the host.
+missing_pkgs()
+{
+	local installed p
+	# dpkg-query fails for packages it has never seen: that means missing.
+	installed=$({ dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "$@" \
+		2>/dev/null || true; } | awk '$2 == "ii" { print $1 }')
+	for p in "$@"; do
+		grep -qxF -- "$p" <<<"$installed" || printf '%s\n' "$p"
+	done
+}
+
+_host_install()
+{
+	log "apt-get install $*"
+	apt_get_fresh install --no-install-recommends "$@"
+}
+
+# host_install PKG...: install the missing PKGs on the host (fast if none).
+host_install()
+{
+	local -a missing
+	mapfile -t missing < <(missing_pkgs "$@")
+	((${#missing[@]} == 0)) && return 0
+	with_lock apt _host_install "${missing[@]}"
+}
+
+# apt_download DIR PKG...: download the PKGs' .deb files into DIR.
+apt_download()
+{
+	local dir=$1
+	shift
+	(cd "$dir" && with_lock apt apt_get_fresh download "$@")
+}
+
+# host_apt_query CMD...: run an apt-cache query, updating the lists if it
+# prints nothing (fresh machine or a package that left the archive).
+host_apt_query()
+{
+	local out
+	host_apt_lists_present || with_lock apt host_apt_update
+	out=$("$@" 2>/dev/null || true)
+	if [[ -z $out ]]; then
+		with_lock apt host_apt_update
+		out=$("$@")
+	fi
+	printf '%s\n' "$out"
+}

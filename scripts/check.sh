@@ -14,26 +14,8 @@ set -uo pipefail
 kvers=("$@")
 [ ${#kvers[@]} -gt 0 ] || kvers=("${SUPPORTED_KVERS[@]}")
 
-# Kernel log lines that fail a run even when every test passed.
-splat='BUG:|WARNING:|Oops|KASAN|refcount_t:|possible circular locking|'
-splat+='possible recursive locking|suspicious RCU usage|lockdep|'
-splat+='unregister_netdevice: waiting|general protection fault|Call Trace:'
-
-passed=0 failed=0 skipped=0
+skipped=0
 start=$(date +%s)
-
-# Count one pseudo-test of the check itself (build, unload, kernel log).
-verdict()
-{
-	local ok=$1 name=$2
-	if [ "$ok" = 0 ]; then
-		echo "ok - $name"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $name"
-		failed=$((failed + 1))
-	fi
-}
 
 copy_tree()
 {
@@ -70,9 +52,9 @@ tally()
 	if [ "$f" -eq 0 ]; then
 		f=$(grep -cE '^not ok [0-9]+ ' "$out" | head -1)
 	fi
-	passed=$((passed + p - s))
+	n_ok=$((n_ok + p - s))
 	skipped=$((skipped + s))
-	failed=$((failed + f))
+	n_not_ok=$((n_not_ok + f))
 }
 
 run_kernel()
@@ -93,13 +75,13 @@ run_kernel()
 	cat "$out"
 	tally "$out"
 	# install-guest.sh's checks: "ok - <release>: ..."
-	passed=$((passed + $(grep -cE '^ok - [^ ]+: ' "$out")))
-	failed=$((failed + $(grep -cE '^not ok - [^ ]+: ' "$out")))
+	n_ok=$((n_ok + $(grep -cE '^ok - [^ ]+: ' "$out")))
+	n_not_ok=$((n_not_ok + $(grep -cE '^not ok - [^ ]+: ' "$out")))
 	grep -q '^ok - module unloads cleanly' "$out"
 	verdict $? "$kver: module unloads cleanly after the suite"
 	[ $rc -eq 0 ] || echo "# guest exited with status $rc"
 
-	if grep -E "$splat" "$console" | sed 's/^/# /' | grep .; then
+	if grep -E "$SPLAT" "$console" | sed 's/^/# /' | grep .; then
 		verdict 1 "$kver: kernel log free of splats"
 	else
 		verdict 0 "$kver: kernel log free of splats"
@@ -122,8 +104,8 @@ host_checks()
 	local out
 	out=$("$@" 2>&1)
 	printf '%s\n' "$out"
-	passed=$((passed + $(grep -c '^ok - ' <<<"$out")))
-	failed=$((failed + $(grep -c '^not ok - ' <<<"$out")))
+	n_ok=$((n_ok + $(grep -c '^ok - ' <<<"$out")))
+	n_not_ok=$((n_not_ok + $(grep -c '^not ok - ' <<<"$out")))
 }
 
 main()
@@ -144,11 +126,11 @@ main()
 
 	echo "# total time $(($(date +%s) - start)) s for kernels: ${kvers[*]}"
 	if [ "$skipped" -gt 0 ]; then
-		echo "$passed passed, $failed failed, $skipped skipped"
+		echo "$n_ok passed, $n_not_ok failed, $skipped skipped"
 	else
-		echo "$passed passed, $failed failed"
+		echo "$n_ok passed, $n_not_ok failed"
 	fi
-	[ "$failed" -eq 0 ]
+	[ "$n_not_ok" -eq 0 ]
 }
 
 main

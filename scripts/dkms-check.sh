@@ -13,10 +13,6 @@ set -uo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 vm="$TOP/scripts/vm"
-failed=0
-
-# shellcheck source=scripts/verdict.sh
-. "$TOP/scripts/verdict.sh"
 
 # cycle KVER REL DIR: runs in the build environment of KVER (host or root)
 cycle_script()
@@ -81,4 +77,4 @@ mkdir -p "$TOP/.build"
 for k in "$@"; do
 	one "$k"
 done
-exit $failed
+exit $((n_not_ok > 0))

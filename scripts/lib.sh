@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lib.sh: what the development scripts share, sourced by each of them
-# (scripts/vm/lib.sh builds on it). Sets TOP (the tree these scripts
-# belong to), CACHE, SUPPORTED_KVERS and DEFAULT_KVER. Messages go to
-# stderr; stdout is left to the callers.
+# (scripts/vm/lib.sh builds on it), in the guests too. Sets TOP (the tree
+# these scripts belong to), CACHE, SUPPORTED_KVERS, DEFAULT_KVER and
+# SPLAT. Messages go to stderr; stdout is left to the callers, but for the
+# result lines of verdict.
 
 # shellcheck disable=SC2034 # (its globals are for the scripts sourcing it)
 TOP=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -38,6 +39,40 @@ kver_check()
 		[[ ${1:-} == "$k" ]] && return 0
 	done
 	die "KVER must be one of: ${SUPPORTED_KVERS[*]} (got '${1:-}')"
+}
+
+# Kernel log lines that fail a run even when every test passed.
+SPLAT='BUG:|WARNING:|Oops|KASAN|refcount_t:|possible circular locking|'
+SPLAT+='possible recursive locking|suspicious RCU usage|lockdep|'
+SPLAT+='unregister_netdevice: waiting|general protection fault|Call Trace:'
+
+# verdict RC TEXT: one result line of a check, "ok - TEXT" if RC is 0,
+# else "not ok - TEXT" ($VERDICT_PREFIX goes before TEXT); counted in
+# n_ok and n_not_ok.
+n_ok=0
+n_not_ok=0
+verdict()
+{
+	if [ "$1" -eq 0 ]; then
+		echo "ok - ${VERDICT_PREFIX:-}$2"
+		n_ok=$((n_ok + 1))
+	else
+		echo "not ok - ${VERDICT_PREFIX:-}$2"
+		n_not_ok=$((n_not_ok + 1))
+	fi
+}
+
+# unload_vpair: rmmod vpair, waiting up to 10 s for deferred netdev and
+# netns work to drop its last references; true once it is gone.
+unload_vpair()
+{
+	local _
+	for _ in $(seq 50); do
+		[ -d /sys/module/vpair ] || return 0
+		rmmod vpair 2>/dev/null && return 0
+		sleep 0.2
+	done
+	[ ! -d /sys/module/vpair ]
 }
 
 # with_lock NAME CMD...: run CMD (may be a function) holding $CACHE/.lock.NAME.

@@ -181,7 +181,7 @@ boot() {
 
 # console_summary: the interesting lines of a guest that died, and its end.
 console_summary() {
-	grep -a -m 20 -E 'Kernel panic|BUG:|Oops|WARNING:|vpair-init' "$LOG" || true
+	grep -a -m 20 -E "Kernel panic|vpair-init|$SPLAT" "$LOG" || true
 	echo "--- last console lines:"
 	tail -n 15 "$LOG"
 }

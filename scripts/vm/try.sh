@@ -28,18 +28,17 @@ fi
 grep -E 'warning:|error:' "$dir/build.log"
 
 cat >"$dir/guest.sh" <<GUEST
+. "$TOP/scripts/lib.sh"
 cd "$TOP" || exit 1
 modprobe -q tun; modprobe -q veth
 insmod "$dir/vpair.ko" || exit 3
 export VPAIR_KO="$dir/vpair.ko"
 $(printf '%q ' "$@")
 rc=\$?
-for _ in \$(seq 50); do rmmod vpair 2>/dev/null && break; sleep 0.2; done
-[ -d /sys/module/vpair ] && { echo "try: vpair did not unload"; exit 4; }
+unload_vpair || { echo "try: vpair did not unload"; exit 4; }
 exit \$rc
 GUEST
 "$TOP/scripts/vm/run.sh" --log "$dir/console.log" "$kver" -- bash "$dir/guest.sh"
 rc=$?
-grep -E 'BUG:|WARNING:|Oops|KASAN|refcount_t:|Call Trace:|unregister_netdevice' \
-	"$dir/console.log" && echo "try: kernel log has a splat"
+grep -E "$SPLAT" "$dir/console.log" && echo "try: kernel log has a splat"
 exit $rc

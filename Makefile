@@ -101,7 +101,7 @@ sign: vpair.ko
 
 clean:
 	-[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean
-	rm -rf driver/compat/generated .build
+	rm -rf driver/compat/generated
 	$(MAKE) -C selftests clean
 
 selftests:

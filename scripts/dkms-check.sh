@@ -57,11 +57,11 @@ one()
 {
 	local kver=$1 rel tmp out rc
 	rel=$("$vm/kernel.sh" "$kver" release) || { verdict 1 "$kver: dkms cycle (no kernel release)"; return; }
-	tmp=$(mktemp -d "$TOP/.build/dkms.XXXXXX")
+	tmp=$(mktemp -d)
 	mkdir -p "$tmp/dkms" "$tmp/src" "$tmp/mod"
 	cycle_script >"$tmp/cycle.sh"
 	if "$vm/kernel.sh" "$kver" root >/dev/null 2>&1; then
-		out=$("$vm/sid.sh" --bind "$TOP" -- bash "$tmp/cycle.sh" "$TOP" "$rel" "$tmp" 2>&1)
+		out=$("$vm/sid.sh" --bind "$TOP" --bind "$tmp" -- bash "$tmp/cycle.sh" "$TOP" "$rel" "$tmp" 2>&1)
 	else
 		out=$(bash "$tmp/cycle.sh" "$TOP" "$rel" "$tmp" 2>&1)
 	fi
@@ -73,7 +73,6 @@ one()
 
 [ $# -gt 0 ] || set -- "${SUPPORTED_KVERS[@]}"
 command -v dkms >/dev/null || "$vm/deps.sh" >/dev/null
-mkdir -p "$TOP/.build"
 for k in "$@"; do
 	one "$k"
 done

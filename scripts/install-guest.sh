@@ -3,7 +3,7 @@
 #
 # install-guest.sh SRCDIR: runs inside a test VM before the module is
 # loaded. "make install" from SRCDIR (vpair.ko already built there for
-# this kernel), then: creating a pair autoloads the module through its
+# this kernel, next to the tools and man pages), then: creating a pair autoloads the module through its
 # rtnl alias, "ip link ... peer name ... netns ..." works through the
 # installed iproute2 plugin, opening /dev/net/vpair autoloads it through
 # its char-major alias, the man pages open, and "make uninstall" takes
@@ -19,8 +19,6 @@ prefix=/usr/local
 VERDICT_PREFIX="$rel: "
 
 log=$(mktemp)
-# The source copy has the module; the tools and man pages come from the tree.
-cp -r "$TOP/tools" "$TOP/man" "$src/" 2>/dev/null
 make -s -C "$src" install PREFIX="$prefix" >"$log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || sed 's/^/# /' "$log" | tail -20

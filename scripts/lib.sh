@@ -166,3 +166,78 @@ host_apt_query()
 	fi
 	printf '%s\n' "$out"
 }
+
+# --- copies of the tree -------------------------------------------------------
+#
+# Builds and VM runs work on copies of the tree, staged where every user
+# may read them: the selftests run some steps as an unprivileged user,
+# which could not read a clone in a private directory (mode 0700), and
+# nothing a run makes is left in the clone.
+
+# as_nobody CMD...: run CMD as the selftests run their unprivileged steps,
+# as uid and gid 65534 without groups or capabilities.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# stage_dir NAME: make a directory for one run's copies, readable by all,
+# under $TMPDIR if every user may enter it, else under /tmp; print it.
+stage_dir()
+{
+	local base=${TMPDIR:-/tmp} dir
+	as_nobody test -x "$base" 2>/dev/null || base=/tmp
+	dir=$(mktemp -d "$base/vpair-$1.XXXXXX") || die "cannot make a directory in $base"
+	chmod 755 "$dir"
+	printf '%s\n' "$dir"
+}
+
+# stage_end DIR: remove DIR but for its logs/ directory, if that has any.
+stage_end()
+{
+	find "$1" -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +
+	rmdir "$1/logs" 2>/dev/null
+	rmdir "$1" 2>/dev/null
+	return 0
+}
+
+# in_git_tree DIR: true if DIR is the top of a git work tree, whoever owns it.
+in_git_tree()
+{
+	[ "$(git -c safe.directory="$1" -C "$1" rev-parse --show-toplevel 2>/dev/null)" = \
+	  "$(readlink -f "$1")" ]
+}
+
+# copy_tree SRC DST [PATH...]: copy the PATHs (default: all) of the tree at
+# SRC into DST, readable by all. From a git work tree, only what git tracks
+# or would add: no build product (stale objects would hide W=1 warnings)
+# and no generated compat header of another kernel.
+copy_tree()
+{
+	local src=$1 dst=$2
+	shift 2
+	[ $# -gt 0 ] || set -- .
+	mkdir -p "$dst" && dst=$(readlink -f "$dst") || return
+	if in_git_tree "$src"; then
+		(cd "$src" &&
+		 git -c safe.directory="$src" ls-files -z --cached --others \
+			--exclude-standard -- "$@" |
+			while IFS= read -r -d '' f; do
+				[ -e "$f" ] && printf '%s\0' "$f"
+			done |
+			tar --null -T - -cf -) | tar --no-same-owner -xf - -C "$dst"
+	else
+		(cd "$src" && cp -r -- "$@" "$dst/")
+	fi || return
+	rm -rf "$dst/driver/compat/generated"
+	chmod -R a+rX,go-w "$dst"
+}
+
+# copy_module SRC DST [PATH...]: copy_tree of what DKMS gets (the
+# Makefile's DKMS_FILES: the module's sources) and the PATHs.
+copy_module()
+{
+	local src=$1 dst=$2
+	local -a files
+	shift 2
+	read -ra files <<<"$(sed -n 's/^DKMS_FILES := //p' "$src/Makefile")"
+	[ ${#files[@]} -gt 0 ] || die "no DKMS_FILES in $src/Makefile"
+	copy_tree "$src" "$dst" "${files[@]}" "$@"
+}

@@ -12,14 +12,10 @@ set -uo pipefail
 
 kdir=$("$TOP/scripts/vm/kernel.sh" "$DEFAULT_KVER" kdir) ||
 	{ verdict 1 "packaging: $DEFAULT_KVER headers"; exit 1; }
-mkdir -p "$TOP/.build"
-tmp=$(mktemp -d "$TOP/.build/pkg.XXXXXX")
+tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 src=$tmp/src
-mkdir -p "$src"
-cp -r "$TOP/Kbuild" "$TOP/Makefile" "$TOP/dkms.conf" "$TOP/driver" "$TOP/uapi" \
-	"$TOP/tools" "$TOP/man" "$src/"
-rm -rf "$src/driver/compat/generated"
+copy_module "$TOP" "$src" tools man
 make -s -C "$src" KDIR="$kdir" >"$tmp/build.log" 2>&1 || { sed 's/^/# /' "$tmp/build.log" | tail; }
 
 # one version: dkms.conf, the module and the README

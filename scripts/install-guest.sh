@@ -51,8 +51,8 @@ rm -f /tmp/alvt0.txt
 # /dev node: depmod put it in modules.devname; opening it loads the module
 unload_vpair
 node=$(awk '$1 == "vpair" { print $2, $3 }' "/lib/modules/$rel/modules.devname")
-set -- $node
-minor=${2#c10:}
+read -r _ dev <<<"$node"
+minor=${dev#c10:}
 if [ -n "$minor" ] && [ ! -d /sys/module/vpair ]; then
 	rm -f /dev/net/vpair
 	mkdir -p /dev/net
@@ -67,8 +67,8 @@ unload_vpair
 # devtmpfs makes the node again, with the module's mode, at the next load
 rm -f /dev/net/vpair
 
-MANPAGER=cat man -l "$prefix/share/man/man4/vpair.4" 2>/dev/null | grep -q 'vpair' &&
-	MANPAGER=cat man -l "$prefix/share/man/man8/vpairctl.8" 2>/dev/null | grep -q 'vpairctl'
+MANPAGER='cat' man -l "$prefix/share/man/man4/vpair.4" 2>/dev/null | grep -q 'vpair' &&
+	MANPAGER='cat' man -l "$prefix/share/man/man8/vpairctl.8" 2>/dev/null | grep -q 'vpairctl'
 verdict $? "the installed man pages vpair(4) and vpairctl(8) open with man -l"
 
 make -s -C "$src" uninstall PREFIX="$prefix" >"$log" 2>&1

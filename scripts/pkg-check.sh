@@ -46,7 +46,7 @@ verdict $? "vpairctl -V says the dkms.conf version ($ctl)"
 make -s -C "$src" KDIR="$kdir" DESTDIR="$dest" PREFIX=/usr uninstall >/dev/null 2>&1
 left=$(find "$dest" -type f)
 [ -z "$left" ]
-verdict $? "make uninstall DESTDIR=... removes them all ($(echo $left))"
+verdict $? "make uninstall DESTDIR=... removes them all (${left//$'\n'/ })"
 
 # sign with a throwaway MOK-style key; refuse clearly without one
 openssl req -new -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=vpair-check/ \
@@ -56,7 +56,7 @@ make -s -C "$src" KDIR="$kdir" MOK_KEY="$tmp/mok.key" MOK_PUB="$tmp/mok.pub" sig
 	[ "$(tail -c 28 "$src/vpair.ko")" = "~Module signature appended~" ] &&
 	[ "$(modinfo -F signer "$src/vpair.ko")" = vpair-check ]
 verdict $? "make sign appends a signature made with the MOK key"
-out=$(make -s -C "$src" KDIR="$kdir" MOK_KEY="$tmp/none" MOK_PUB="$tmp/none" sign 2>&1)
-[ $? -ne 0 ] && grep -q 'no signing key' <<<"$out"
+! out=$(make -s -C "$src" KDIR="$kdir" MOK_KEY="$tmp/none" MOK_PUB="$tmp/none" sign 2>&1) &&
+	grep -q 'no signing key' <<<"$out"
 verdict $? "make sign without a key fails and says so"
 exit $((n_not_ok > 0))

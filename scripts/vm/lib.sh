@@ -320,6 +320,7 @@ kernel_env() {
 	if [[ -n ${VPAIR_REFRESH:-} ]] || ! kernel_env_valid "$1"; then
 		with_lock "kernel-$1" _kernel_prepare "$1"
 	fi
-	# shellcheck disable=SC1090
+	# SC2031: kernel_env_valid's subshell sourced a stamp, not this one.
+	# shellcheck disable=SC1090,SC2031
 	. "$CACHE/kernels/$1.env"
 }

@@ -102,28 +102,13 @@ fi
 
 host_install sparse || die "sparse is not installed and cannot be installed"
 
-# Build a fresh copy of the tree: every file is compiled again (objects
+# Build a fresh copy of the module: every file is compiled again (objects
 # that are up to date would hide W=1 warnings) and nothing in the work
 # tree is touched.
-copy_tree()
-{
-	if git -C "$TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		(cd "$TOP" &&
-		 git ls-files -z --cached --others --exclude-standard |
-			 while IFS= read -r -d '' f; do
-				 [ -e "$f" ] && printf '%s\0' "$f"
-			 done |
-			 tar --null -T - -cf -) | tar -xf - -C "$1"
-	else
-		(cd "$TOP" && tar --exclude=.git -cf - .) | tar -xf - -C "$1"
-	fi
-}
-
 WORK=$(mktemp -d) || die "mktemp failed"
 trap 'rm -rf "$WORK"' EXIT
 build_log=$WORK/build.log
-mkdir "$WORK/src" || die "mkdir failed"
-copy_tree "$WORK/src" || die "cannot copy the tree"
+copy_module "$TOP" "$WORK/src" || die "cannot copy the tree"
 
 echo "lint.sh: sparse build against $KDIR"
 make -C "$WORK/src" KDIR="$KDIR" C=2 W=1 >"$build_log" 2>&1

@@ -270,6 +270,7 @@ _kernel_prepare() {
 	kernel_env_valid "$kver" && [[ -z ${VPAIR_REFRESH:-} ]] && return 0
 	((EUID == 0)) || die "preparing kernel $kver needs root (apt-get, debootstrap)"
 	host_deps
+	# Debian unstable's kernel builds in the sid root, the others on the host.
 	if [[ $kver == 7.2 ]]; then
 		with_lock sid-root _sid_bootstrap
 		if [[ -n ${VPAIR_REFRESH:-} ]]; then
@@ -282,7 +283,7 @@ _kernel_prepare() {
 	fi
 	rel=$(kernel_release "$kver")
 	log "kernel $kver -> $rel"
-	if [[ $kver == 7.2 ]]; then
+	if [[ -n $root ]]; then
 		_prepare_sid_kernel "$rel"
 	elif [[ ! -d $CACHE/kernels/$rel/lib/modules/$rel ]]; then
 		_fetch_host_kernel "$rel"

@@ -15,7 +15,8 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 LOG=""
-TIMEOUT=900
+# A busy shared machine may need more: VPAIR_VM_TIMEOUT sets the default.
+TIMEOUT=${VPAIR_VM_TIMEOUT:-900}
 MEM=2048
 KVER=""
 CMD=()

@@ -3,7 +3,8 @@
 # vpair: user entry points. The module itself is described in Kbuild.
 #
 #   make [KDIR=<kernel build dir>]   build vpair.ko for one kernel
-#   make check [KVERS="6.1 6.12 7.2"] build + selftests in a VM per kernel
+#   make check [KVERS="6.12 ..."]    build + selftests in a VM per kernel
+#                                    (default: every supported kernel)
 #   make demo | lint | clean
 #   make install | uninstall   [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
 #   make dkms-install | dkms-uninstall [KERNELRELEASE=...]
@@ -20,7 +21,8 @@ KERNELRELEASE := $(shell uname -r)
 endif
 endif
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
-KVERS ?= 6.1 6.12 7.2
+# Empty: every supported kernel (scripts/lib.sh).
+KVERS ?=
 
 # The one place the version is written down is dkms.conf.
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
@@ -99,7 +101,7 @@ sign: vpair.ko
 
 clean:
 	-[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean
-	rm -rf driver/compat/generated .build
+	rm -rf driver/compat/generated
 	$(MAKE) -C selftests clean
 
 selftests:
@@ -111,9 +113,8 @@ check:
 demo:
 	scripts/demo.sh
 
-# Without headers for the running kernel, lint against Debian 12's 6.12.
+# Without headers for the running kernel, lint against the default kernel.
 lint:
-	@kdir="$(KDIR)"; [ -f "$$kdir/Makefile" ] || kdir=$$(scripts/vm/kernel.sh 6.12 kdir); \
-	scripts/lint.sh "$$kdir"
+	@kdir="$(KDIR)"; [ -f "$$kdir/Makefile" ] || kdir=; scripts/lint.sh $$kdir
 
 .PHONY: kdir-check

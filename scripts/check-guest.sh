@@ -1,16 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check-guest.sh VPAIR_KO: runs inside a test VM. Loads the module, runs
-# the selftests (TAP on stdout), then unloads the module: a reference
-# leaked by any test makes the unload fail. Exit status: the suite's.
+# check-guest.sh VPAIR_KO [CLONE]: runs inside a test VM, from a staged
+# copy of the tree. Hides CLONE, the tree the check started from, behind an
+# empty directory only root may enter: the suite then runs as it would from
+# a clone in a private directory, and can use nothing but the staged copy.
+# Loads the module, runs the selftests (TAP on stdout), then unloads the
+# module: a reference leaked by any test makes the unload fail. Exit
+# status: the suite's.
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd)
 ko=$1
+clone=${2:-}
+
+if [ -n "$clone" ]; then
+	mount -t tmpfs -o mode=0700,size=64k vpair-clone "$clone"
+	VERDICT_PREFIX="$(uname -r): " \
+		verdict $? "the suite runs with the clone hidden (empty, mode 0700)"
+fi
 
 # Before anything loads vpair: install, autoload, uninstall.
-"$top/scripts/install-guest.sh" "$(dirname "$(readlink -f "$ko")")"
+"$TOP/scripts/install-guest.sh" "$(dirname "$(readlink -f "$ko")")"
 
 modprobe -q tun 2>/dev/null
 modprobe -q veth 2>/dev/null
@@ -19,19 +31,14 @@ if ! insmod "$ko"; then
 	exit 1
 fi
 
-VPAIR_KO=$(readlink -f "$ko") make -s -C "$top/selftests" run_tests
+VPAIR_KO=$(readlink -f "$ko") make -s -C "$TOP/selftests" run_tests
 rc=$?
 
-# Let deferred netdev/netns work finish before the unload.
-for _ in $(seq 50); do
-	rmmod vpair 2>/dev/null && break
-	sleep 0.2
-done
-if [ -d /sys/module/vpair ]; then
+if unload_vpair; then
+	echo "ok - module unloads cleanly"
+else
 	echo "not ok - module unloads cleanly"
 	lsmod | grep vpair | sed 's/^/# /'
 	rc=1
-else
-	echo "ok - module unloads cleanly"
 fi
 exit $rc

@@ -1,54 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [KVER...]: the project's verdict. For each kernel (default:
-# 6.1 6.12 7.2) build vpair.ko with W=1 in a private copy of the tree,
-# boot the kernel in a VM, load the module, run the selftests, unload it,
-# and scan the guest's kernel log for splats. Prints each kernel's TAP and
-# ends with one line "P passed, F failed" (plus ", S skipped" when any).
+# check.sh [KVER...]: the project's verdict. Stages a copy of the tree
+# where every user may read it (see lib.sh) and builds the selftests and
+# tools there. Then for each kernel (default: every supported one) builds
+# vpair.ko with W=1 in a copy of its own, boots the kernel in a VM with
+# the clone out of reach, loads the module, runs the selftests, unloads
+# it, and scans the guest's kernel log for splats. Prints each kernel's
+# TAP and ends with one line "P passed, F failed" (plus ", S skipped"
+# when any), after the line naming the directory that keeps the logs.
 # Exit status 0 only if everything passed.
 set -uo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd)
 kvers=("$@")
-[ ${#kvers[@]} -gt 0 ] || kvers=(6.1 6.12 7.2)
-
-# Kernel log lines that fail a run even when every test passed.
-splat='BUG:|WARNING:|Oops|KASAN|refcount_t:|possible circular locking|'
-splat+='possible recursive locking|suspicious RCU usage|lockdep|'
-splat+='unregister_netdevice: waiting|general protection fault|Call Trace:'
-
-passed=0 failed=0 skipped=0
+[ ${#kvers[@]} -gt 0 ] || kvers=("${SUPPORTED_KVERS[@]}")
+skipped=0
 start=$(date +%s)
-
-log() { printf '%s\n' "$*"; }
-
-# Count one pseudo-test of the check itself (build, unload, kernel log).
-verdict()
-{
-	local ok=$1 name=$2
-	if [ "$ok" = 0 ]; then
-		log "ok - $name"
-		passed=$((passed + 1))
-	else
-		log "not ok - $name"
-		failed=$((failed + 1))
-	fi
-}
-
-copy_tree()
-{
-	local dst=$1
-	rm -rf "$dst"
-	mkdir -p "$dst"
-	cp -r "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$top/driver" "$top/uapi" "$dst/"
-	rm -rf "$dst/driver/compat/generated"
-}
+# stage/tree: the staged tree; stage/KVER: a module build; stage/logs.
+stage=""
+# What the runs build must be readable by all, as the staged tree is.
+umask 022
 
 build_one()
 {
 	local kver=$1 src=$2 blog=$3 rc
-	"$top/scripts/vm/kbuild.sh" "$kver" "$src" W=1 >"$blog" 2>&1
+	"$TOP/scripts/vm/kbuild.sh" "$kver" "$src" W=1 >"$blog" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] || [ ! -f "$src/vpair.ko" ]; then
 		sed 's/^/# /' "$blog" | tail -40
@@ -65,42 +43,44 @@ build_one()
 tally()
 {
 	local out=$1 p f s
-	p=$(grep -cE '^# ok [0-9]+ ' "$out" | head -1)
-	s=$(grep -E '^# ok [0-9]+ .*# SKIP' "$out" | wc -l)
-	f=$(grep -cE '^# not ok [0-9]+ ' "$out" | head -1)
+	p=$(grep -cE '^# ok [0-9]+ ' "$out")
+	s=$(grep -cE '^# ok [0-9]+ .*# SKIP' "$out")
+	f=$(grep -cE '^# not ok [0-9]+ ' "$out")
 	if [ "$f" -eq 0 ]; then
-		f=$(grep -cE '^not ok [0-9]+ ' "$out" | head -1)
+		f=$(grep -cE '^not ok [0-9]+ ' "$out")
 	fi
-	passed=$((passed + p - s))
+	n_ok=$((n_ok + p - s))
 	skipped=$((skipped + s))
-	failed=$((failed + f))
+	n_not_ok=$((n_not_ok + f))
 }
 
 run_kernel()
 {
-	local kver=$1 dir="$top/.build/$kver" rc
-	local src="$dir/src" out="$dir/guest.out" console="$dir/console.log"
+	local kver=$1 src=$stage/$1 logs=$stage/logs/$1 rc
+	local out=$logs/guest.out console=$logs/console.log
 
-	log "# ==== kernel $kver"
-	copy_tree "$src"
-	build_one "$kver" "$src" "$dir/build.log"
+	echo "# ==== kernel $kver"
+	mkdir -p "$logs"
+	# The tools and man pages, built, for install-guest.sh.
+	copy_module "$stage/tree" "$src" tools man
+	build_one "$kver" "$src" "$logs/build.log"
 	rc=$?
 	verdict $rc "$kver: build vpair.ko with W=1, no warnings"
 	[ $rc -eq 0 ] || return
 
-	"$top/scripts/vm/run.sh" --log "$console" "$kver" -- \
-		"$top/scripts/check-guest.sh" "$src/vpair.ko" >"$out" 2>&1
+	(cd "$stage/tree" && "$TOP/scripts/vm/run.sh" --log "$console" "$kver" -- \
+		"$stage/tree/scripts/check-guest.sh" "$src/vpair.ko" "$TOP") >"$out" 2>&1
 	rc=$?
 	cat "$out"
 	tally "$out"
-	# install-guest.sh's checks: "ok - <release>: ..."
-	passed=$((passed + $(grep -cE '^ok - [^ ]+: ' "$out")))
-	failed=$((failed + $(grep -cE '^not ok - [^ ]+: ' "$out")))
+	# The guest's own checks: "ok - <release>: ..."
+	n_ok=$((n_ok + $(grep -cE '^ok - [^ ]+: ' "$out")))
+	n_not_ok=$((n_not_ok + $(grep -cE '^not ok - [^ ]+: ' "$out")))
 	grep -q '^ok - module unloads cleanly' "$out"
 	verdict $? "$kver: module unloads cleanly after the suite"
-	[ $rc -eq 0 ] || log "# guest exited with status $rc"
+	[ $rc -eq 0 ] || echo "# guest exited with status $rc"
 
-	if grep -E "$splat" "$console" | sed 's/^/# /' | grep .; then
+	if grep -E "$SPLAT" "$console" | sed 's/^/# /' | grep .; then
 		verdict 1 "$kver: kernel log free of splats"
 	else
 		verdict 0 "$kver: kernel log free of splats"
@@ -111,7 +91,7 @@ run_kernel()
 check_bad_kdir()
 {
 	local out rc
-	out=$(make -s -C "$top" KDIR=/nonexistent/kdir 2>&1)
+	out=$(make -s -C "$stage/tree" KDIR=/nonexistent/kdir 2>&1)
 	rc=$?
 	[ $rc -eq 2 ] && grep -q 'apt-get install linux-headers-' <<<"$out"
 	verdict $? "make with a wrong KDIR names the headers package (exit 2)"
@@ -123,33 +103,76 @@ host_checks()
 	local out
 	out=$("$@" 2>&1)
 	printf '%s\n' "$out"
-	passed=$((passed + $(grep -c '^ok - ' <<<"$out")))
-	failed=$((failed + $(grep -c '^not ok - ' <<<"$out")))
+	n_ok=$((n_ok + $(grep -c '^ok - ' <<<"$out")))
+	n_not_ok=$((n_not_ok + $(grep -c '^not ok - ' <<<"$out")))
+}
+
+# first_lines N TEXT: TEXT's first N lines on one line.
+first_lines()
+{
+	head -n "$1" <<<"$2" | tr '\n' ' '
+}
+
+# The selftests run some steps as an unprivileged user, from the staged
+# tree: that user must be able to read all of it, wherever the clone is.
+check_staged_tree_readable()
+{
+	local out rc
+	out=$(as_nobody find "$stage/tree" \( ! -readable -o -type d ! -executable \) \
+		-print 2>&1)
+	rc=$?
+	[ $rc -eq 0 ] && [ -z "$out" ]
+	verdict $? "an unprivileged user can read the staged tree${out:+: $(first_lines 3 "$out")}"
+}
+
+# tree_paths: every path in the clone but under .git, sorted.
+tree_paths()
+{
+	(cd "$TOP" && find . -path ./.git -prune -o -print) | LC_ALL=C sort
+}
+
+# check_tree_untouched PATHS: the clone has no path that PATHS (the
+# tree_paths before the run) lacks.
+check_tree_untouched()
+{
+	local left
+	left=$(LC_ALL=C comm -13 <(printf '%s\n' "$1") <(tree_paths))
+	[ -z "$left" ]
+	verdict $? "the run left no file in the tree${left:+: $(first_lines 5 "$left")}"
 }
 
 main()
 {
-	local kver
-	"$top/scripts/vm/deps.sh" >/dev/null || {
-		log "# could not install the test dependencies"
+	local kver paths
+
+	paths=$(tree_paths)
+	stage=$(stage_dir check) || exit 1
+	trap 'stage_end "$stage"' EXIT
+	trap 'exit 130' INT TERM
+	"$TOP/scripts/vm/deps.sh" >/dev/null || {
+		echo "# could not install the test dependencies"
 		verdict 1 "dependencies"
 	}
-	make -s -C "$top/selftests" all || verdict 1 "build selftests"
+	copy_tree "$TOP" "$stage/tree"
+	make -s -C "$stage/tree/selftests" all || verdict 1 "build selftests"
+	check_staged_tree_readable
 	check_bad_kdir
-	log "# ==== packaging"
-	host_checks "$top/scripts/pkg-check.sh"
-	host_checks "$top/scripts/dkms-check.sh" "${kvers[@]}"
+	echo "# ==== packaging"
+	host_checks "$stage/tree/scripts/pkg-check.sh"
+	host_checks "$stage/tree/scripts/dkms-check.sh" "${kvers[@]}"
 	for kver in "${kvers[@]}"; do
 		run_kernel "$kver"
 	done
+	check_tree_untouched "$paths"
 
-	log "# total time $(($(date +%s) - start)) s for kernels: ${kvers[*]}"
+	echo "# total time $(($(date +%s) - start)) s for kernels: ${kvers[*]}"
+	echo "# logs: $stage/logs"
 	if [ "$skipped" -gt 0 ]; then
-		log "$passed passed, $failed failed, $skipped skipped"
+		echo "$n_ok passed, $n_not_ok failed, $skipped skipped"
 	else
-		log "$passed passed, $failed failed"
+		echo "$n_ok passed, $n_not_ok failed"
 	fi
-	[ "$failed" -eq 0 ]
+	[ "$n_not_ok" -eq 0 ]
 }
 
 main

@@ -3,6 +3,8 @@
 #
 # demo-guest.sh VPAIR_KO: the demo's guest half. Narrates every step.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 ko=$1
 step() { printf '\n$ %s\n' "$*"; "$@"; }
@@ -14,9 +16,8 @@ cleanup()
 }
 trap cleanup EXIT
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-export IP_LIB_DIR="$top/tools/iproute2"	# ip finds link_vpair.so here
-vpairctl="$top/tools/vpairctl/vpairctl"
+export IP_LIB_DIR="$TOP/tools/iproute2"	# ip finds link_vpair.so here
+vpairctl="$TOP/tools/vpairctl/vpairctl"
 
 echo "== the pair"
 step insmod "$ko"

@@ -5,17 +5,14 @@
 # source and install trees (only DKMS's own signing key, made on first use, stays): make
 # dkms-install builds and installs vpair.ko for the named kernel only,
 # its vermagic and version are right, a pre-6.1 kernel is excluded, and
-# make dkms-uninstall leaves nothing behind. 6.1 and 6.12 use the
-# machine's headers; 7.2 runs inside the unstable build root.
+# make dkms-uninstall leaves nothing behind. Debian 12's kernels use the
+# machine's headers; the unstable one runs inside its build root.
 # Prints TAP-style "ok - ..." / "not ok - ..." lines; exit 0 if all passed.
 set -uo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-vm="$top/scripts/vm"
-failed=0
-
-# shellcheck source=scripts/verdict.sh
-. "$top/scripts/verdict.sh"
+vm="$TOP/scripts/vm"
 
 # cycle KVER REL DIR: runs in the build environment of KVER (host or root)
 cycle_script()
@@ -60,14 +57,13 @@ one()
 {
 	local kver=$1 rel tmp out rc
 	rel=$("$vm/kernel.sh" "$kver" release) || { verdict 1 "$kver: dkms cycle (no kernel release)"; return; }
-	tmp=$(mktemp -d "$top/.build/dkms.XXXXXX")
+	tmp=$(mktemp -d)
 	mkdir -p "$tmp/dkms" "$tmp/src" "$tmp/mod"
 	cycle_script >"$tmp/cycle.sh"
-	if [ "$kver" = 7.2 ]; then
-		"$vm/kernel.sh" 7.2 prepare >/dev/null 2>&1
-		out=$("$vm/sid.sh" --bind "$top" -- bash "$tmp/cycle.sh" "$top" "$rel" "$tmp" 2>&1)
+	if "$vm/kernel.sh" "$kver" root >/dev/null 2>&1; then
+		out=$("$vm/sid.sh" --bind "$TOP" --bind "$tmp" -- bash "$tmp/cycle.sh" "$TOP" "$rel" "$tmp" 2>&1)
 	else
-		out=$(bash "$tmp/cycle.sh" "$top" "$rel" "$tmp" 2>&1)
+		out=$(bash "$tmp/cycle.sh" "$TOP" "$rel" "$tmp" 2>&1)
 	fi
 	rc=$?
 	[ -n "$out" ] && printf '%s\n' "$out" | grep '^#'
@@ -75,10 +71,9 @@ one()
 	rm -rf "$tmp"
 }
 
-[ $# -gt 0 ] || set -- 6.1 6.12 7.2
+[ $# -gt 0 ] || set -- "${SUPPORTED_KVERS[@]}"
 command -v dkms >/dev/null || "$vm/deps.sh" >/dev/null
-mkdir -p "$top/.build"
 for k in "$@"; do
 	one "$k"
 done
-exit $failed
+exit $((n_not_ok > 0))

@@ -3,28 +3,22 @@
 #
 # install-guest.sh SRCDIR: runs inside a test VM before the module is
 # loaded. "make install" from SRCDIR (vpair.ko already built there for
-# this kernel), then: creating a pair autoloads the module through its
+# this kernel, next to the tools and man pages), then: creating a pair autoloads the module through its
 # rtnl alias, "ip link ... peer name ... netns ..." works through the
 # installed iproute2 plugin, opening /dev/net/vpair autoloads it through
 # its char-major alias, the man pages open, and "make uninstall" takes
 # everything away again. Prints "ok - ..." / "not ok - ..." lines.
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 src=$1
-top=$(cd "$(dirname "$0")/.." && pwd)
 rel=$(uname -r)
 prefix=/usr/local
-failed=0
 
 VERDICT_PREFIX="$rel: "
-# shellcheck source=scripts/verdict.sh
-. "$top/scripts/verdict.sh"
-
-unload() { for _ in $(seq 25); do rmmod vpair 2>/dev/null && return; sleep 0.2; done; }
 
 log=$(mktemp)
-# The source copy has the module; the tools and man pages come from the tree.
-cp -r "$top/tools" "$top/man" "$src/" 2>/dev/null
 make -s -C "$src" install PREFIX="$prefix" >"$log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || sed 's/^/# /' "$log" | tail -20
@@ -55,10 +49,10 @@ verdict $? "ip -d link show prints a vtun link like a tun (installed link_vtun.s
 rm -f /tmp/alvt0.txt
 
 # /dev node: depmod put it in modules.devname; opening it loads the module
-unload
+unload_vpair
 node=$(awk '$1 == "vpair" { print $2, $3 }' "/lib/modules/$rel/modules.devname")
-set -- $node
-minor=${2#c10:}
+read -r _ dev <<<"$node"
+minor=${dev#c10:}
 if [ -n "$minor" ] && [ ! -d /sys/module/vpair ]; then
 	rm -f /dev/net/vpair
 	mkdir -p /dev/net
@@ -69,12 +63,12 @@ if [ -n "$minor" ] && [ ! -d /sys/module/vpair ]; then
 else
 	verdict 1 "modules.devname names /dev/net/vpair (got '$node')"
 fi
-unload
+unload_vpair
 # devtmpfs makes the node again, with the module's mode, at the next load
 rm -f /dev/net/vpair
 
-MANPAGER=cat man -l "$prefix/share/man/man4/vpair.4" 2>/dev/null | grep -q 'vpair' &&
-	MANPAGER=cat man -l "$prefix/share/man/man8/vpairctl.8" 2>/dev/null | grep -q 'vpairctl'
+MANPAGER='cat' man -l "$prefix/share/man/man4/vpair.4" 2>/dev/null | grep -q 'vpair' &&
+	MANPAGER='cat' man -l "$prefix/share/man/man8/vpairctl.8" 2>/dev/null | grep -q 'vpairctl'
 verdict $? "the installed man pages vpair(4) and vpairctl(8) open with man -l"
 
 make -s -C "$src" uninstall PREFIX="$prefix" >"$log" 2>&1
@@ -83,4 +77,4 @@ left=$(ls "/lib/modules/$rel/updates/vpair.ko" "$prefix/include/linux/vpair.h" \
 [ -z "$left" ] && ! modprobe -n vpair 2>/dev/null
 verdict $? "make uninstall removes every installed file ($left)"
 rm -f "$log"
-exit $failed
+exit $((n_not_ok > 0))

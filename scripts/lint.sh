@@ -7,25 +7,23 @@
 #  2. a sparse build of the module: make KDIR=KDIR C=2 W=1, failing on
 #     any warning or error reported for the project's files.
 #
-# Usage: scripts/lint.sh KDIR
+# Usage: scripts/lint.sh [KDIR]
 #
+# KDIR defaults to the headers of the default kernel (see lib.sh).
 # Exits 0 only when both are clean.
 
 set -u
 set -o pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+DIE_STATUS=2
 
-die()
-{
-	echo "lint.sh: $*" >&2
-	exit 2
-}
-
-[ $# -eq 1 ] || die "usage: $0 KDIR"
-KDIR=$1
+[ $# -le 1 ] || die "usage: $0 [KDIR]"
+KDIR=${1:-$("$TOP/scripts/vm/kernel.sh" "$DEFAULT_KVER" kdir)} ||
+	die "no headers for Linux $DEFAULT_KVER"
 [ -f "$KDIR/Makefile" ] || die "no kernel build dir at '$KDIR'"
 KDIR=$(cd "$KDIR" && pwd -P) || die "cannot resolve $KDIR"
 
-REPO=$(cd "$(dirname "$0")/.." && pwd -P) || die "cannot find the repo"
 
 # checkpatch types that make no sense for an out-of-tree module:
 #  FILE_PATH_CHANGES	MAINTAINERS updates, only meaningful in a patch
@@ -39,14 +37,14 @@ status=0
 # Files under version control or new, minus ignored (generated) ones.
 list_sources()
 {
-	if git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git -C "$REPO" ls-files --cached --others --exclude-standard \
+	if git -C "$TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$TOP" ls-files --cached --others --exclude-standard \
 			-- 'driver/*.[ch]' 'uapi/*.h' |
 			while IFS= read -r f; do
-				[ -f "$REPO/$f" ] && echo "$f"
+				[ -f "$TOP/$f" ] && echo "$f"
 			done
 	else
-		(cd "$REPO" &&
+		(cd "$TOP" &&
 		 find driver uapi -type f \( -name '*.[ch]' -path 'driver/*' -o \
 			-name '*.h' -path 'uapi/*' \) \
 			-not -path 'driver/compat/generated/*' 2>/dev/null)
@@ -59,7 +57,7 @@ mapfile -t SOURCES <<<"$sources"
 
 # --- checkpatch ---------------------------------------------------------------
 
-KSRC=$("$REPO/scripts/ksrc.sh") || die "scripts/ksrc.sh failed"
+KSRC=$("$TOP/scripts/ksrc.sh") || die "scripts/ksrc.sh failed"
 CHECKPATCH=$KSRC/scripts/checkpatch.pl
 
 codespell_dict()
@@ -90,7 +88,7 @@ else
 fi
 
 echo "lint.sh: checkpatch ${#SOURCES[@]} files"
-cp_log=$(cd "$REPO" && perl "$CHECKPATCH" "${cp_args[@]}" --quiet -f "${SOURCES[@]}" 2>&1)
+cp_log=$(cd "$TOP" && perl "$CHECKPATCH" "${cp_args[@]}" --quiet -f "${SOURCES[@]}" 2>&1)
 cp_rc=$?
 if [ "$cp_rc" -ne 0 ] || [ -n "$cp_log" ]; then
 	printf '%s\n' "$cp_log"
@@ -102,48 +100,15 @@ fi
 
 # --- sparse -------------------------------------------------------------------
 
-install_sparse()
-{
-	local try
+host_install sparse || die "sparse is not installed and cannot be installed"
 
-	command -v apt-get >/dev/null || return 1
-	echo "lint.sh: installing sparse"
-	for try in 1 2 3 4 5 6 7 8 9 10; do
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q sparse \
-			>/dev/null 2>&1 && return 0
-		[ "$try" -eq 1 ] && apt-get update -q >/dev/null 2>&1
-		# Most likely another install holds the dpkg lock.
-		sleep 20
-	done
-	return 1
-}
-
-if ! command -v sparse >/dev/null; then
-	install_sparse || die "sparse is not installed and cannot be installed"
-fi
-
-# Build a fresh copy of the tree: every file is compiled again (objects
+# Build a fresh copy of the module: every file is compiled again (objects
 # that are up to date would hide W=1 warnings) and nothing in the work
 # tree is touched.
-copy_tree()
-{
-	if git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		(cd "$REPO" &&
-		 git ls-files -z --cached --others --exclude-standard |
-			 while IFS= read -r -d '' f; do
-				 [ -e "$f" ] && printf '%s\0' "$f"
-			 done |
-			 tar --null -T - -cf -) | tar -xf - -C "$1"
-	else
-		(cd "$REPO" && tar --exclude=.git -cf - .) | tar -xf - -C "$1"
-	fi
-}
-
 WORK=$(mktemp -d) || die "mktemp failed"
 trap 'rm -rf "$WORK"' EXIT
 build_log=$WORK/build.log
-mkdir "$WORK/src" || die "mkdir failed"
-copy_tree "$WORK/src" || die "cannot copy the tree"
+copy_module "$TOP" "$WORK/src" || die "cannot copy the tree"
 
 echo "lint.sh: sparse build against $KDIR"
 make -C "$WORK/src" KDIR="$KDIR" C=2 W=1 >"$build_log" 2>&1

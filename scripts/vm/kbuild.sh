@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 usage() {
-	echo "usage: kbuild.sh {6.1|6.12|7.2} SRCDIR [MAKE-ARGS...]" >&2
+	echo "usage: kbuild.sh $(kver_alternatives) SRCDIR [MAKE-ARGS...]" >&2
 	exit 2
 }
 

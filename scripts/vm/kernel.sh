@@ -13,7 +13,7 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 usage() {
-	echo "usage: kernel.sh {6.1|6.12|7.2} {kdir|release|vmlinuz|moddir|root|env|prepare}" >&2
+	echo "usage: kernel.sh $(kver_alternatives) {kdir|release|vmlinuz|moddir|root|env|prepare}" >&2
 	exit 2
 }
 

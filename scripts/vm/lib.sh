@@ -1,13 +1,14 @@
 # shellcheck shell=bash
-# lib.sh - helpers shared by the scripts/vm scripts (sourced, not executed):
-# logging, cache location, locking, host apt handling, Debian mirror lookup,
+# lib.sh - helpers shared by the scripts/vm scripts (sourced, not executed),
+# on top of scripts/lib.sh: the host packages, Debian mirror lookup, KVM,
 # the sid root and the per-KVER kernel cache (release, image, modules,
 # headers).  All progress output goes to stderr; stdout is left to callers.
 
-VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/vpair
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib.sh"
+
+VM_DIR=$TOP/scripts/vm
 SID_ROOT=$CACHE/sid-root
-KVERS="6.1 6.12 7.2"
 
 # Packages the host needs to build the VMs and to provide guest userspace;
 # gcc-multilib builds the 32-bit (compat ioctl) selftests.
@@ -15,23 +16,7 @@ HOST_PKGS=(qemu-system-x86 busybox-static debootstrap kmod cpio xz-utils
 	zstd util-linux iproute2 iputils-ping ethtool socat tcpdump python3
 	make debian-archive-keyring dkms openssl gcc-multilib)
 
-log() { printf '[vm %3ss] %s\n' "$SECONDS" "$*" >&2; }
-# die MSG: print MSG and exit with $DIE_STATUS (run.sh sets 125).
-die() {
-	printf '[vm] error: %s\n' "$*" >&2
-	exit "${DIE_STATUS:-1}"
-}
-
-# with_lock NAME CMD...: run CMD (may be a function) holding $CACHE/.lock.NAME.
-with_lock() {
-	local name=$1
-	shift
-	mkdir -p "$CACHE"
-	(
-		flock 9
-		"$@"
-	) 9>"$CACHE/.lock.$name"
-}
+host_deps() { host_install "${HOST_PKGS[@]}"; }
 
 # run_logged LOGFILE CMD...: run CMD with output to LOGFILE; show it on failure.
 run_logged() {
@@ -45,71 +30,7 @@ run_logged() {
 	fi
 }
 
-kver_check() {
-	case ${1:-} in
-	6.1 | 6.12 | 7.2) ;;
-	*) die "KVER must be one of: $KVERS (got '${1:-}')" ;;
-	esac
-}
-
-# --- host apt -------------------------------------------------------------
-
-apt_get() {
-	DEBIAN_FRONTEND=noninteractive apt-get -y -qq \
-		-o DPkg::Lock::Timeout=600 -o APT::Sandbox::User=root "$@"
-}
-
-host_apt_update() {
-	log "apt-get update (host)"
-	apt_get update >&2
-}
-
-host_apt_lists_present() {
-	compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null
-}
-
-# missing_pkgs PKG...: print the PKGs that are not installed on the host.
-missing_pkgs() {
-	local installed p
-	# dpkg-query fails for packages it has never seen: that means missing.
-	installed=$({ dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "$@" \
-		2>/dev/null || true; } | awk '$2 == "ii" { print $1 }')
-	for p in "$@"; do
-		grep -qxF -- "$p" <<<"$installed" || printf '%s\n' "$p"
-	done
-}
-
-_host_install() {
-	host_apt_lists_present || host_apt_update
-	log "apt-get install $*"
-	if ! apt_get install --no-install-recommends "$@" >&2; then
-		host_apt_update
-		apt_get install --no-install-recommends "$@" >&2
-	fi
-}
-
-# host_install PKG...: install the missing PKGs on the host (fast if none).
-host_install() {
-	local -a missing
-	mapfile -t missing < <(missing_pkgs "$@")
-	((${#missing[@]} == 0)) && return 0
-	with_lock apt _host_install "${missing[@]}"
-}
-
-host_deps() { host_install "${HOST_PKGS[@]}"; }
-
-# host_apt_query CMD...: run an apt-cache query, updating the lists if it
-# prints nothing (fresh machine or a package that left the archive).
-host_apt_query() {
-	local out
-	host_apt_lists_present || with_lock apt host_apt_update
-	out=$("$@" 2>/dev/null || true)
-	if [[ -z $out ]]; then
-		with_lock apt host_apt_update
-		out=$("$@")
-	fi
-	printf '%s\n' "$out"
-}
+# --- Debian mirror ----------------------------------------------------------
 
 # debian_mirror: the first non-security Debian URI configured for the host.
 debian_mirror() {
@@ -312,7 +233,7 @@ _fetch_host_kernel() {
 	mapfile -t pkgs < <(kernel_debs "$rel" apt-cache)
 	rm -rf "$dl" && mkdir -p "$dl"
 	log "downloading ${pkgs[*]}"
-	(cd "$dl" && apt_get download "${pkgs[@]}" >&2)
+	apt_download "$dl" "${pkgs[@]}"
 	extract_kernel "$rel" "$dl"
 	rm -rf "$dl"
 	ln -sfn "/usr/src/linux-headers-$rel" "$CACHE/kernels/$rel/lib/modules/$rel/build"
@@ -349,6 +270,7 @@ _kernel_prepare() {
 	kernel_env_valid "$kver" && [[ -z ${VPAIR_REFRESH:-} ]] && return 0
 	((EUID == 0)) || die "preparing kernel $kver needs root (apt-get, debootstrap)"
 	host_deps
+	# Debian unstable's kernel builds in the sid root, the others on the host.
 	if [[ $kver == 7.2 ]]; then
 		with_lock sid-root _sid_bootstrap
 		if [[ -n ${VPAIR_REFRESH:-} ]]; then
@@ -361,7 +283,7 @@ _kernel_prepare() {
 	fi
 	rel=$(kernel_release "$kver")
 	log "kernel $kver -> $rel"
-	if [[ $kver == 7.2 ]]; then
+	if [[ -n $root ]]; then
 		_prepare_sid_kernel "$rel"
 	elif [[ ! -d $CACHE/kernels/$rel/lib/modules/$rel ]]; then
 		_fetch_host_kernel "$rel"
@@ -399,6 +321,7 @@ kernel_env() {
 	if [[ -n ${VPAIR_REFRESH:-} ]] || ! kernel_env_valid "$1"; then
 		with_lock "kernel-$1" _kernel_prepare "$1"
 	fi
-	# shellcheck disable=SC1090
+	# SC2031: kernel_env_valid's subshell sourced a stamp, not this one.
+	# shellcheck disable=SC1090,SC2031
 	. "$CACHE/kernels/$1.env"
 }

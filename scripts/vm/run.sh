@@ -15,7 +15,8 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 LOG=""
-TIMEOUT=900
+# A busy shared machine may need more: VPAIR_VM_TIMEOUT sets the default.
+TIMEOUT=${VPAIR_VM_TIMEOUT:-900}
 MEM=2048
 KVER=""
 CMD=()
@@ -25,7 +26,7 @@ DIE_STATUS=125 # failures before the guest reports count as "never reported"
 GUEST_MODULES=(virtio_pci virtio_console 9pnet_virtio 9p overlay virtio_rng)
 
 usage() {
-	echo "usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] {6.1|6.12|7.2} -- COMMAND..." >&2
+	echo "usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] $(kver_alternatives) -- COMMAND..." >&2
 	exit 2
 }
 
@@ -181,7 +182,7 @@ boot() {
 
 # console_summary: the interesting lines of a guest that died, and its end.
 console_summary() {
-	grep -a -m 20 -E 'Kernel panic|BUG:|Oops|WARNING:|vpair-init' "$LOG" || true
+	grep -a -m 20 -E "Kernel panic|vpair-init|$SPLAT" "$LOG" || true
 	echo "--- last console lines:"
 	tail -n 15 "$LOG"
 }

@@ -22,6 +22,9 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# The test goes on in a second process (below); the first prints the header.
+[ -n "${VPT_PRIVATE_MNTNS:-}" ] || ktap_print_header
+
 DEV=$VPAIR_DEV
 # Test addresses, only ever configured inside the test namespaces.
 ADDR1=10.23.4.1
@@ -40,7 +43,7 @@ IFF_VNET_HDR=0x4000
 require_root
 require_cmd ip socat ping unshare mount stat mknod mkfifo
 require_module "$(kind_module "$DEV")"
-[ -c "$DEV" ] || ktap_skip_all "$DEV is not a character device"
+[ -c "$DEV" ] || exit_skip "$DEV is not a character device"
 
 # Go on in a private mount namespace.
 if [ -z "${VPT_PRIVATE_MNTNS:-}" ]; then
@@ -56,17 +59,16 @@ else
 	export IP_LIB_DIR=${VPAIR_IP_LIB_DIR:-$(cd "$(dirname "$0")/../tools/iproute2" && pwd)}
 fi
 
-ktap_header
-ktap_plan 15
+ktap_set_plan 15
 log_info "char device: $DEV (kind $KIND)"
 
-setup_ns NS1 NS2 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS1 NS2 || exit_skip "cannot create network namespaces"
 ns_disable_ipv6 "$NS1"
 ns_disable_ipv6 "$NS2"
-TMPD=$(mktemp -d) || ktap_bail_out "mktemp failed"
+TMPD=$(mktemp -d) || ktap_exit_fail_msg "mktemp failed"
 defer rm -rf "$TMPD"
 # A fifo nobody writes to: "read -t" on it sleeps without a process.
-mkfifo "$TMPD/nap" || ktap_bail_out "mkfifo failed"
+mkfifo "$TMPD/nap" || ktap_exit_fail_msg "mkfifo failed"
 exec {NAP_FD}<>"$TMPD/nap"
 
 # wait_until CMD [ARGS...]: retry CMD every 0.1 s, BUSYWAIT_TIMEOUT s at most.
@@ -253,18 +255,19 @@ test_tuntap_mode()
 	if [ "$KIND" != tun ]; then
 		# iproute2 lists only links of rtnl kind "tun" here (its own
 		# filter, in ip/iptuntap.c); vpair's are kind "vtun".
-		ktap_skip "tuntap_show_$mode" "ip tuntap show lists rtnl kind tun only"
+		log_info "ip tuntap show lists rtnl kind tun only"
+		ktap_test_skip "tuntap_show_$mode"
 	else
-	out=$(tuntap show 2>&1)
-	while IFS= read -r l; do
-		[[ "$l" == "$dev:"* ]] && line=$l
-	done <<<"$out"
-	log_info "ip tuntap show: ${line:-nothing for $dev}"
-	[[ "$line" =~ ^$dev:\ $mode(\ |$) ]] &&
-		[[ "$line" == *" user $TT_USER"* ]] &&
-		[[ "$line" == *" group $TT_GROUP"* ]]
-	check_err $? "ip tuntap show does not list $dev as '$mode ... user $TT_USER group $TT_GROUP'"
-	log_test "tuntap_show_$mode"
+		out=$(tuntap show 2>&1)
+		while IFS= read -r l; do
+			[[ "$l" == "$dev:"* ]] && line=$l
+		done <<<"$out"
+		log_info "ip tuntap show: ${line:-nothing for $dev}"
+		[[ "$line" =~ ^$dev:\ $mode(\ |$) ]] &&
+			[[ "$line" == *" user $TT_USER"* ]] &&
+			[[ "$line" == *" group $TT_GROUP"* ]]
+		check_err $? "ip tuntap show does not list $dev as '$mode ... user $TT_USER group $TT_GROUP'"
+		log_test "tuntap_show_$mode"
 	fi
 
 	fails_with "Device or resource busy" tuntap add dev "$dev" mode "$mode"
@@ -334,11 +337,11 @@ tun_stand_in &&
 rc=$?
 check_err "$rc" "cannot make /dev/net/tun stand for $DEV"
 log_test "tuntap_dev_net_tun_is_${DEV##*/}"
-[ "$rc" -eq 0 ] || ktap_bail_out "no /dev/net/tun for ip tuntap"
+[ "$rc" -eq 0 ] || ktap_exit_fail_msg "no /dev/net/tun for ip tuntap"
 
 test_tuntap_mode tun
 test_tuntap_mode tap
 test_tuntap_mq
 test_tuntap_options
 
-ktap_finish
+ktap_finished

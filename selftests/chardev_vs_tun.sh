@@ -27,14 +27,17 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# The test goes on in two more processes (below); the first prints the header.
+[ -n "${VPT_PRIVATE_MNTNS:-}" ] || ktap_print_header
+
 DEV=$VPAIR_DEV
 
 require_root
 require_cmd ip ethtool python3 unshare mount
 require_module tun
 require_module "$(kind_module "$DEV")"
-[ -c "$DEV" ] || ktap_skip_all "$DEV is not a character device"
-[ -c /dev/net/tun ] || ktap_skip_all "no /dev/net/tun to compare with"
+[ -c "$DEV" ] || exit_skip "$DEV is not a character device"
+[ -c /dev/net/tun ] || exit_skip "no /dev/net/tun to compare with"
 
 if [ -z "${VPT_PRIVATE_MNTNS:-}" ]; then
 	VPT_PRIVATE_MNTNS=1 exec unshare -m --propagation private "$0" "$@"
@@ -43,13 +46,12 @@ fi
 # The checks run in one process inside the test namespace: under
 # emulation an "ip netns exec" per command costs seconds in all.
 if [ -z "${VPT_NS:-}" ]; then
-	setup_ns NS || ktap_skip_all "cannot create a network namespace"
+	setup_ns NS || exit_skip "cannot create a network namespace"
 	VPT_NS=$NS ip netns exec "$NS" "$0" "$@"
 	exit
 fi
 
-ktap_header
-ktap_plan 20
+ktap_set_plan 20
 log_info "char device: $DEV, reference: /dev/net/tun"
 
 # ethtool_of DEV ARGS...: "ethtool ARGS" with DEV for the word DEV;
@@ -107,17 +109,17 @@ EOF
 for type in tun tap; do
 	run_cmd ip tuntap add dev "ref$type" mode "$type" \
 		multi_queue user 4242 group 4343 ||
-		ktap_bail_out "ip tuntap add through /dev/net/tun failed"
+		ktap_exit_fail_msg "ip tuntap add through /dev/net/tun failed"
 done
 exec {TUN_FD}</dev/net/tun
 if ! [ "$DEV" -ef /dev/net/tun ]; then
 	mount --bind "$DEV" /dev/net/tun ||
-		ktap_bail_out "cannot bind-mount $DEV over /dev/net/tun"
+		ktap_exit_fail_msg "cannot bind-mount $DEV over /dev/net/tun"
 fi
 for type in tun tap; do
 	run_cmd ip tuntap add dev "dut$type" mode "$type" \
 		multi_queue user 4242 group 4343 ||
-		ktap_bail_out "ip tuntap add through $DEV failed"
+		ktap_exit_fail_msg "ip tuntap add through $DEV failed"
 done
 
 # sysfs_of DEV: every readable attribute of DEV and its queues as
@@ -231,4 +233,4 @@ same tun "rx-usecs" -C DEV rx-usecs 7
 same tun "no such msglvl" -s DEV msglvl nosuch
 log_test bad_input
 
-ktap_finish
+ktap_finished

@@ -13,6 +13,8 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 KIND=$VPAIR_KIND
 PREFIX=$(kind_name_prefix "$KIND")
 # Test addresses, only ever configured inside the test namespaces.
@@ -24,11 +26,10 @@ require_root
 require_cmd ip ping awk
 require_module "$(kind_module "$KIND")"
 
-ktap_header
-ktap_plan 15
+ktap_set_plan 15
 log_info "link kind: $KIND"
 
-setup_ns NS0 NS1 NS2 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS0 NS1 NS2 || exit_skip "cannot create network namespaces"
 for ns in "$NS0" "$NS1" "$NS2"; do
 	ns_disable_ipv6 "$ns"
 done
@@ -294,7 +295,7 @@ test_netns_del()
 
 test_create
 if [ -z "$B" ]; then
-	ktap_bail_out "no pair to test"
+	ktap_exit_fail_msg "no pair to test"
 fi
 test_iflink
 test_carrier
@@ -303,4 +304,4 @@ test_traffic
 test_del
 test_netns_del
 
-ktap_finish
+ktap_finished

@@ -26,6 +26,8 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 KINDS=veth
 [ "$VPAIR_KIND" != veth ] && KINDS="veth $VPAIR_KIND"
 
@@ -335,29 +337,27 @@ require_module "$(kind_module "$VPAIR_KIND")"
 require_module veth
 require_module openvswitch
 
-ktap_header
-
-setup_ns NS || ktap_skip_all "cannot create network namespaces"
+setup_ns NS || exit_skip "cannot create network namespaces"
 ovs_start "$NS"
 hr=$(headrooms lo 2>&1)
 case "$hr" in
-none)	ktap_skip_all "kernel $(uname -r) does not report IFLA_HEADROOM (needed_headroom)" ;;
+none)	exit_skip "kernel $(uname -r) does not report IFLA_HEADROOM (needed_headroom)" ;;
 [0-9]*)	;;
-*)	ktap_skip_all "cannot read the headroom of lo: $hr" ;;
+*)	exit_skip "cannot read the headroom of lo: $hr" ;;
 esac
 out=$(ovs dp-get "$DP" 2>&1)
 case "$out" in
 ENODEV*)	;;
-*)	ktap_skip_all "no Open vSwitch datapath generic netlink family: $out" ;;
+*)	exit_skip "no Open vSwitch datapath generic netlink family: $out" ;;
 esac
 
 # shellcheck disable=SC2086 # word splitting of KINDS
 set -- $KINDS
-ktap_plan $((4 * $#))
+ktap_set_plan $((4 * $#))
 for kind in $KINDS; do
 	log_info "link kind: $kind"
 	test_kind "$kind"
 done
 ovs_stop
 
-ktap_finish
+ktap_finished

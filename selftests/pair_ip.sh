@@ -29,6 +29,8 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 KIND=$VPAIR_KIND
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 SID_ROOT=${VPAIR_SID_ROOT:-${XDG_CACHE_HOME:-${HOME:-}/.cache}/vpair/sid-root}
@@ -44,8 +46,6 @@ require_root
 require_cmd ip
 require_module "$(kind_module "$KIND")"
 
-ktap_header
-
 # The plugin: an installed one, or the one in tools/iproute2 (built here
 # if needed: running the test alone must not depend on "make").
 if [ -n "${VPAIR_IP_LIB_DIR:-}" ]; then
@@ -57,14 +57,14 @@ else
 	fi
 fi
 if [ "$KIND" = vpair ] && [ ! -f "$IP_LIB_DIR/link_vpair.so" ]; then
-	ktap_skip_all "no link_vpair.so in $IP_LIB_DIR (make -C tools/iproute2)"
+	exit_skip "no link_vpair.so in $IP_LIB_DIR (make -C tools/iproute2)"
 fi
 export IP_LIB_DIR
 
-ktap_plan $((2 * ${#TESTS[@]}))
+ktap_set_plan $((2 * ${#TESTS[@]}))
 log_info "link kind: $KIND, plugin from $IP_LIB_DIR"
 
-setup_ns NS0 NS1 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS0 NS1 || exit_skip "cannot create network namespaces"
 
 # The ip(8) under test, as a command line.
 IPX=()
@@ -394,8 +394,9 @@ skip_vpair_only()
 	local t=$1 name
 
 	shift
+	log_info "$t: vpair only: $*"
 	for name in "$@"; do
-		ktap_skip "${t}_$name" "vpair only"
+		ktap_test_skip "${t}_$name"
 	done
 }
 
@@ -447,10 +448,10 @@ run_all ip
 if sid_ip; then
 	run_all ip_unstable
 else
+	log_info "no iproute2 in $SID_ROOT (scripts/vm/sid.sh -- apt-get install iproute2)"
 	for name in "${TESTS[@]}"; do
-		ktap_skip "ip_unstable_$name" \
-			"no iproute2 in $SID_ROOT (scripts/vm/sid.sh -- apt-get install iproute2)"
+		ktap_test_skip "ip_unstable_$name"
 	done
 fi
 
-ktap_finish
+ktap_finished

@@ -10,16 +10,16 @@
 
 . "$(dirname "$0")/lib.sh"
 
-ktap_header
-[ "$VPAIR_KIND" = vpair ] || ktap_skip_all "vpair-only features"
+ktap_print_header
+[ "$VPAIR_KIND" = vpair ] || exit_skip "vpair-only features"
 require_root
 require_module vpair
 require_cmd python3 ethtool taskset
 modprobe -q veth 2>/dev/null
-[ -d /sys/module/veth ] || ktap_skip_all "veth, the reference, is not available"
-ktap_plan 11
+[ -d /sys/module/veth ] || exit_skip "veth, the reference, is not available"
+ktap_set_plan 11
 
-setup_ns NS NS2 NS3 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS NS2 NS3 || exit_skip "cannot create network namespaces"
 
 # like_veth NAME WANT ARGS...: vpair and veth both answer WANT (an errno
 # name), vpair with an extack message, and nothing is left behind.
@@ -274,4 +274,4 @@ check_err $? "multicast MAC accepted on a live end"
 ip -n "$NS" link del dev ma1
 log_test "l2: live MAC change keeps traffic going; multicast MAC refused"
 
-ktap_finish
+ktap_finished

@@ -26,6 +26,8 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 KIND=$VPAIR_KIND
 # Test addresses, only ever configured inside the test namespaces.
 ADDR_W2=10.23.7.1
@@ -137,20 +139,19 @@ counter()
 	ns_sysfs "$1" "$2" "statistics/$3"
 }
 
-TMPD=$(mktemp -d) || ktap_bail_out "mktemp failed"
+TMPD=$(mktemp -d) || ktap_exit_fail_msg "mktemp failed"
 defer rm -rf "$TMPD"
 BPFFS=$TMPD/bpffs
 mkdir "$BPFFS"
 # A private bpffs outside /sys: ip netns exec and tc -n remount /sys.
 mount -t bpf bpf "$BPFFS" >/dev/null 2>&1 ||
-	ktap_skip_all "cannot mount bpffs (no CONFIG_BPF_SYSCALL?)"
+	exit_skip "cannot mount bpffs (no CONFIG_BPF_SYSCALL?)"
 defer umount "$BPFFS"
 
-ktap_header
-ktap_plan 4
+ktap_set_plan 4
 log_info "link kind: $KIND"
 
-setup_ns NS NS2 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS NS2 || exit_skip "cannot create network namespaces"
 ns_disable_ipv6 "$NS"
 ns_disable_ipv6 "$NS2"
 
@@ -159,20 +160,20 @@ if ! { run_cmd ip -n "$NS" link add w1 type veth peer name w2 &&
 	run_cmd ip -n "$NS" link set w1 up &&
 	ns_addr_up "$NS" w2 "$ADDR_W2/24" &&
 	run_cmd tc -n "$NS" qdisc add dev w1 clsact; }; then
-	ktap_bail_out "cannot set up the wire"
+	ktap_exit_fail_msg "cannot set up the wire"
 fi
 # Frames to p2's address go to w1's MAC (PACKET_HOST on w1; the peer
 # redirect keeps the packet type, so p2's stack accepts them).
 run_cmd ip -n "$NS" neigh replace "$ADDR_P2" dev w2 nud permanent \
 	lladdr "$(ns_sysfs "$NS" w1 address)" ||
-	ktap_bail_out "cannot add the neighbour entry"
+	ktap_exit_fail_msg "cannot add the neighbour entry"
 
 # Probe bpf() once with a harmless program (redirect to lo's peer).
 load_pin 1 "$BPFFS/probe"
 case $? in
 0) ;;
-4) ktap_skip_all "bpf() is not available" ;;
-*) ktap_bail_out "cannot load a SCHED_CLS program" ;;
+4) exit_skip "bpf() is not available" ;;
+*) ktap_exit_fail_msg "cannot load a SCHED_CLS program" ;;
 esac
 
 # attach PINNED: replace the program on w1's ingress.
@@ -277,4 +278,4 @@ got=$(udp_through)
 check_err $? "$KIND: $got of $COUNT datagrams after reattaching"
 log_test "redirect_peer_${KIND}_again"
 
-ktap_finish
+ktap_finished

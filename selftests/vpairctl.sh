@@ -17,6 +17,8 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 HERE=$(cd "$(dirname "$0")" && pwd)
 VPAIRCTL=${VPAIRCTL:-$HERE/../tools/vpairctl/vpairctl}
 KIND=$VPAIR_KIND
@@ -27,16 +29,15 @@ NOBODY=65534
 ECHO_REQ=4500002c424200004001165f0a1707020a1707010800f300
 ECHO_REQ+=12340001767061697263746c2d70756d70212121
 
-ktap_header
 require_root
 require_cmd ip ping python3 setpriv readlink
 require_module "$(kind_module "$KIND")"
 require_module "$(kind_module "$VPAIR_DEV")"
-[ -x "$VPAIRCTL" ] || ktap_bail_out "vpairctl not built: make -C tools/vpairctl"
-ktap_plan 17
+[ -x "$VPAIRCTL" ] || ktap_exit_fail_msg "vpairctl not built: make -C tools/vpairctl"
+ktap_set_plan 17
 log_info "link kind: $KIND, char device: $VPAIR_DEV"
 
-setup_ns NS1 NS2 NS3 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS1 NS2 NS3 || exit_skip "cannot create network namespaces"
 # Only NS1 carries tun/tap traffic; keep IPv6 chatter off its wires.
 ns_disable_ipv6 "$NS1"
 
@@ -151,7 +152,8 @@ test_add_mode()
 	local la lp
 
 	if [ "$KIND" != vpair ]; then
-		ktap_skip "add_mode_l3" "vpair only"
+		log_info "vpair only"
+		ktap_test_skip "add_mode_l3"
 		return
 	fi
 	vcn "$NS1" add la peer lb mode l3
@@ -328,7 +330,8 @@ test_multi_queue()
 	local pid q
 
 	if [[ "$(vc features)" != *" multi-queue "* ]]; then
-		ktap_skip "tap_multi_queue_hold" "$VPAIR_DEV lacks IFF_MULTI_QUEUE"
+		log_info "$VPAIR_DEV lacks IFF_MULTI_QUEUE"
+		ktap_test_skip "tap_multi_queue_hold"
 		return
 	fi
 	# Not through vcn: $! must be vpairctl itself.
@@ -473,4 +476,4 @@ test_pump_tun
 test_pump_tap_echo
 test_bad_input
 
-ktap_finish
+ktap_finished

@@ -84,25 +84,17 @@ same()
 	differ "$label: ethtool $*" "$want" "$got"
 }
 
-# set_debug NAME VALUE: TUNSETDEBUG VALUE on an fd attached to NAME, of
-# the real tun for a reference device (through $TUN_FD, opened before the
-# bind mount), else of $DEV.
+# set_debug TYPE NAME LEVEL: TUNSETDEBUG LEVEL on a file attached to the
+# multiqueue NAME: of the real tun for a reference device (through
+# $TUN_FD, opened before the bind mount), else of $DEV.
 # shellcheck disable=SC2317 # called through run_cmd
 set_debug()
 {
 	local dev=$DEV
 
-	[[ $1 == ref* ]] && dev=/proc/self/fd/$TUN_FD
-	python3 - "$1" "$2" "$dev" <<'EOF'
-import fcntl, os, struct, sys
-TUNSETIFF, TUNSETDEBUG = 0x400454ca, 0x400454c9
-IFF_TUN, IFF_TAP, IFF_MULTI_QUEUE, IFF_NO_PI = 0x0001, 0x0002, 0x0100, 0x1000
-name = sys.argv[1]
-kind = IFF_TAP if name.endswith("tap") else IFF_TUN
-fd = os.open(sys.argv[3], os.O_RDWR)
-fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), kind | IFF_NO_PI | IFF_MULTI_QUEUE))
-fcntl.ioctl(fd, TUNSETDEBUG, int(sys.argv[2], 0))
-EOF
+	[[ $2 == ref* ]] && dev=/proc/self/fd/$TUN_FD
+	python3 "$SELFTESTS_DIR/vpair_tun.py" --dev "$dev" "$1" "$2" \
+		--multi-queue --debug "$3"
 }
 
 # Reference devices through tun, then the same through $DEV.
@@ -200,7 +192,7 @@ for type in tun tap; do
 	log_test "${type}_set_settings"
 
 	for dev in "ref$type" "dut$type"; do
-		run_cmd set_debug "$dev" 0x7
+		run_cmd set_debug "$type" "$dev" 0x7
 		check_err $? "TUNSETDEBUG on $dev failed"
 	done
 	same "$type" "TUNSETDEBUG" DEV

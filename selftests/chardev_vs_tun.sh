@@ -159,29 +159,29 @@ for type in tun tap; do
 	[[ $want == *"tun_flags: 0x"*"queues/tx-0/tx_maxrate: "* ]]
 	check_err $? "sysfs of ref$type could not be read"
 	differ "sysfs" "$want" "$(sysfs_of "dut$type")"
-	log_test "${type}_sysfs"
+	log_test "$type: every sysfs attribute reads as on tun"
 	differ "ip -d link show" "$(ip_details_of "ref$type")" \
 		"$(ip_details_of "dut$type")"
-	log_test "${type}_ip_details"
+	log_test "$type: ip -d link show prints what it prints for tun"
 done
 
 for type in tun tap; do
 	same "$type" settings DEV
-	log_test "${type}_link_settings"
+	log_test "$type: ethtool link settings are tun's"
 
 	same "$type" info -i DEV
-	log_test "${type}_info"
+	log_test "$type: ethtool -i bus-info and supports fields are tun's"
 
 	same "$type" features -k DEV
 	same "$type" timestamping -T DEV
 	same "$type" stats -S DEV
-	log_test "${type}_features_ts_stats"
+	log_test "$type: ethtool features, timestamping and statistics are tun's"
 
 	for dev in "ref$type" "dut$type"; do
 		run_cmd ethtool -C "$dev" rx-frames 100
 	done
 	same "$type" coalesce -c DEV
-	log_test "${type}_coalesce"
+	log_test "$type: ethtool -C rx-frames 100 reads back as on tun"
 
 	for dev in "ref$type" "dut$type"; do
 		run_cmd ethtool -s "$dev" msglvl 0x15 \
@@ -189,14 +189,14 @@ for type in tun tap; do
 		check_err $? "ethtool -s $dev failed"
 	done
 	same "$type" "set settings" DEV
-	log_test "${type}_set_settings"
+	log_test "$type: ethtool -s msglvl, speed and duplex read back as on tun"
 
 	for dev in "ref$type" "dut$type"; do
 		run_cmd set_debug "$type" "$dev" 0x7
 		check_err $? "TUNSETDEBUG on $dev failed"
 	done
 	same "$type" "TUNSETDEBUG" DEV
-	log_test "${type}_tunsetdebug"
+	log_test "$type: TUNSETDEBUG sets the message level as on tun"
 
 	if ethtool -l "ref$type" >/dev/null 2>&1; then
 		same "$type" channels -l DEV
@@ -205,7 +205,7 @@ for type in tun tap; do
 			grep -q '^Combined: 256$'
 		check_err $? "ethtool -l shows no maximum of 256 combined"
 	fi
-	log_test "${type}_channels"
+	log_test "$type: ethtool -l channels are tun's, else 256 at most"
 done
 
 # The settings live with the device: a new one starts from the defaults.
@@ -216,13 +216,13 @@ ethtool_of duttap DEV | grep -q 'Speed: 10000Mb/s'
 check_err $? "a new device does not start at 10000Mb/s"
 ethtool_of duttap -c DEV | tr -s '\t ' ' ' | grep -q '^rx-frames: 0$'
 check_err $? "a new device does not start with rx-frames 0"
-log_test new_device_defaults
+log_test "a new device starts from the default speed and rx-frames"
 
 # Bad input gets the errors tun's gets.
 same tap "tx-frames" -C DEV tx-frames 5
 same tap "speed 0" -s DEV speed 0
 same tun "rx-usecs" -C DEV rx-usecs 7
 same tun "no such msglvl" -s DEV msglvl nosuch
-log_test bad_input
+log_test "bad ethtool input fails as on tun"
 
 ktap_finished

@@ -154,7 +154,7 @@ test_kind()
 		[ "$hr_a" = "$hr_tun" ]
 		check_err $? "headroom of $A is '$hr_a', expected $hr_tun"
 	fi
-	log_test "${kind}_peer_headroom"
+	log_test "$kind: the rx headroom a datapath asks of one end is the peer's"
 
 	# OVS_VPORT_CMD_DEL: netdev_reset_rx_headroom(A), i.e. -1.
 	out=$(ovs port-del "$DP" "$A" 2>&1)
@@ -164,7 +164,7 @@ test_kind()
 		[ "$hr_a" = 0 ] && [ "$hr_b" = 0 ]
 		check_err $? "headroom $A=$hr_a $b=$hr_b after deleting vport $A, expected 0"
 	fi
-	log_test "${kind}_port_del_resets"
+	log_test "$kind: deleting the port resets the headroom of both ends"
 
 	# A joins a datapath that already needs headroom:
 	# netdev_set_rx_headroom(A, dp->max_headroom).
@@ -176,7 +176,7 @@ test_kind()
 			[ "$hr_a" = "$hr_tun" ]
 		check_err $? "headroom $A=$hr_a $b=$hr_b after adding $A again, expected $hr_tun"
 	fi
-	log_test "${kind}_port_readd"
+	log_test "$kind: adding the port again gives the peer the headroom again"
 
 	out=$(ovs dp-del "$DP" 2>&1)
 	check_err $? "cannot delete datapath $DP: $out"
@@ -198,7 +198,7 @@ test_kind()
 		# rx headroom (upstream behaviour): only log it.
 		log_info "$kind: headroom after deleting $DP: $(headrooms "$A" "$b")"
 	fi
-	log_test "${kind}_dp_del_cleanup"
+	log_test "$kind: deleting the datapath leaves the pair and nothing else"
 
 	# The next kind starts from a clean namespace.
 	ip -n "$ns" link del dev "$A" >/dev/null 2>&1

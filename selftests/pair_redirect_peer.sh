@@ -221,10 +221,11 @@ make_pair()
 		ns_addr_up "$NS2" p2 "$ADDR_P2/24"
 }
 
-# test_redirect KIND NAME: bpf_redirect_peer(p1) delivers to p2 in NS2.
+# test_redirect KIND LABEL: bpf_redirect_peer(p1) delivers to p2 in NS2;
+# LABEL names the pair in the subtest's name.
 test_redirect()
 {
-	local kind=$1 name=$2 idx pin got tx0 tx1 rx0 rx1
+	local kind=$1 label=$2 idx pin got tx0 tx1 rx0 rx1
 
 	make_pair "$kind"
 	check_err $? "cannot create the $kind pair"
@@ -255,11 +256,11 @@ test_redirect()
 		[ -n "$tx0" ] && [ "$tx0" = "$tx1" ]
 		check_err $? "$kind: p1 tx_packets moved $tx0->$tx1"
 	fi
-	log_test "$name"
+	log_test "$label: bpf_redirect_peer() to one end delivers to the other, past its tx path"
 }
 
-test_redirect veth redirect_peer_veth_reference
-test_redirect "$KIND" "redirect_peer_$KIND"
+test_redirect veth "veth, the reference"
+test_redirect "$KIND" "$KIND"
 
 # Negative control: lo has no ndo_get_peer_dev, the packets are dropped.
 attach "$BPFFS/probe"
@@ -268,7 +269,7 @@ got=$(udp_through)
 log_info "lo: $got/$COUNT datagrams received"
 [ "$got" = 0 ]
 check_err $? "redirect to the peer of lo delivered $got datagrams"
-log_test "redirect_peer_no_peer_dev_drops"
+log_test "lo: bpf_redirect_peer() to a device without a peer drops the packets"
 
 # And the pair still delivers once the program targets it again.
 attach "$BPFFS/peer_$KIND"
@@ -276,6 +277,6 @@ check_err $? "cannot reattach the $KIND program"
 got=$(udp_through)
 [ "$got" = "$COUNT" ]
 check_err $? "$KIND: $got of $COUNT datagrams after reattaching"
-log_test "redirect_peer_${KIND}_again"
+log_test "$KIND: bpf_redirect_peer() delivers again once the program targets the pair"
 
 ktap_finished

@@ -31,7 +31,7 @@ run_m32()
 
 	# Reads and writes take no compat path: leave out their fixture.
 	[ "$prog" = chardev_badinput_m32 ] &&
-		M32_ARGS=(-f ioctls -f states -f names -f bad -f args)
+		M32_ARGS=(-f ioctls -f states -f names -f chardev -f args)
 
 	if [ ! -x "$DIR/$prog" ]; then
 		log_info "$prog: missing, build it with make"

@@ -6,6 +6,9 @@
 # request is also sent to Linux's veth and must fail with veth's errno
 # (where veth knows the attribute), leaving no device behind.
 
+set -u
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
@@ -32,7 +35,7 @@ bad()
 		vgot=$(err_of add bad0 --kind veth "$@")
 		[ "$vgot" = "$want" ] || check_err 1 "$name: veth says $vgot, we want $want"
 	fi
-	if ! no_links; then
+	if ! no_links "$NS"; then
 		check_err 1 "$name: left behind: $(ns_links "$NS" | tr '\n' ' ')"
 		ip -n "$NS" link del dev bad0 2>/dev/null
 	fi

@@ -6,13 +6,16 @@
 # the module loads again afterwards. Needs the module file in VPAIR_KO
 # (check-guest.sh sets it); without it the test is skipped.
 
+set -u
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
 [ "$VPAIR_KIND" = vpair ] || exit_skip "unloads the vpair module"
 require_root
 require_module vpair
-[ -n "${VPAIR_KO:-}" ] && [ -f "$VPAIR_KO" ] ||
+{ [ -n "${VPAIR_KO:-}" ] && [ -f "$VPAIR_KO" ]; } ||
 	exit_skip "VPAIR_KO does not name the module file to reload"
 ktap_set_plan 2
 

@@ -860,12 +860,13 @@ TEST_F(names, tun)
 /* Foreign devices, TUNSETIFINDEX, the 257th queue, bad arguments         */
 /* ====================================================================== */
 
-FIXTURE(bad) {
+/* A file of the char device, not attached. */
+FIXTURE(chardev) {
 	int fd;
 	int veth;
 };
 
-FIXTURE_SETUP(bad)
+FIXTURE_SETUP(chardev)
 {
 	self->fd = -1;
 	self->veth = 0;
@@ -873,7 +874,7 @@ FIXTURE_SETUP(bad)
 	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(errno));
 }
 
-FIXTURE_TEARDOWN(bad)
+FIXTURE_TEARDOWN(chardev)
 {
 	if (self->fd >= 0)
 		close(self->fd);
@@ -897,7 +898,7 @@ static void expect_setiff_fails(struct __test_metadata *_metadata, int fd,
 	EXPECT_EQ(EBADFD, errno);
 }
 
-TEST_F(bad, foreign_lo)
+TEST_F(chardev, foreign_lo)
 {
 	expect_setiff_fails(_metadata, self->fd, IFF_TAP | IFF_NO_PI, "lo",
 			    EINVAL);
@@ -907,7 +908,7 @@ TEST_F(bad, foreign_lo)
 			    IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL, "lo", EBUSY);
 }
 
-TEST_F(bad, foreign_veth)
+TEST_F(chardev, foreign_veth)
 {
 	static const char cmd[] =
 		"ip link add name vpt-veth0 type veth peer name vpt-veth1 >/dev/null 2>&1";
@@ -926,7 +927,7 @@ TEST_F(bad, foreign_veth)
 }
 
 /* A tap of the other char device (tun when testing vpair, and back). */
-TEST_F(bad, foreign_other_chardev)
+TEST_F(chardev, foreign_other_chardev)
 {
 	const char *other = chardev_is_tun() ? CHARDEV_DEFAULT : "/dev/net/tun";
 	char name[IFNAMSIZ] = "vpt-other";
@@ -948,7 +949,7 @@ TEST_F(bad, foreign_other_chardev)
 }
 
 /* A device of the same driver but the other type or queue mode. */
-TEST_F(bad, own_other_type)
+TEST_F(chardev, own_other_type)
 {
 	char name[IFNAMSIZ] = "";
 	int fd2;
@@ -964,14 +965,14 @@ TEST_F(bad, own_other_type)
 	close(fd2);
 }
 
-TEST_F(bad, setiff_no_type)
+TEST_F(chardev, setiff_no_type)
 {
 	expect_setiff_fails(_metadata, self->fd, IFF_NO_PI, "", EINVAL);
 	expect_setiff_fails(_metadata, self->fd, IFF_NO_PI, "vpt-x", EINVAL);
 }
 
 /* Both types: tun checks IFF_TUN first. */
-TEST_F(bad, setiff_both_types)
+TEST_F(chardev, setiff_both_types)
 {
 	struct ifreq ifr;
 
@@ -982,7 +983,7 @@ TEST_F(bad, setiff_both_types)
 	EXPECT_EQ(IFF_TUN, ifr.ifr_flags & (IFF_TUN | IFF_TAP));
 }
 
-TEST_F(bad, setifindex_negative)
+TEST_F(chardev, setifindex_negative)
 {
 	int idx = -1;
 	struct ifreq ifr;
@@ -994,13 +995,13 @@ TEST_F(bad, setifindex_negative)
 	EXPECT_LT(0U, if_nametoindex(ifr.ifr_name));
 }
 
-TEST_F(bad, setifindex)
+TEST_F(chardev, setifindex)
 {
 	check_setifindex(_metadata, self->fd, 4242, 4343);
 }
 
 /* The index of lo is taken: creation fails, nothing is left behind. */
-TEST_F(bad, setifindex_in_use)
+TEST_F(chardev, setifindex_in_use)
 {
 	int idx = 1;
 
@@ -1010,7 +1011,7 @@ TEST_F(bad, setifindex_in_use)
 }
 
 /* 256 queues at most; detached queues count. */
-TEST_F(bad, queue_257)
+TEST_F(chardev, queue_257)
 {
 	struct rlimit rl = { MAX_QUEUES + 64, MAX_QUEUES + 64 };
 	char name[IFNAMSIZ] = "";
@@ -1143,7 +1144,7 @@ TEST_F(args, call)
 }
 
 /* SIOCSIFHWADDR on a tap: the address must be a valid unicast one. */
-TEST_F(bad, hwaddr)
+TEST_F(chardev, hwaddr)
 {
 	struct ifreq ifr;
 	char name[IFNAMSIZ];

@@ -22,6 +22,9 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# The test goes on in a second process (below); the first prints the header.
+[ -n "${VPT_PRIVATE_MNTNS:-}" ] || ktap_print_header
+
 DEV=$VPAIR_DEV
 # Test addresses, only ever configured inside the test namespaces.
 ADDR1=10.23.4.1
@@ -40,7 +43,7 @@ IFF_VNET_HDR=0x4000
 require_root
 require_cmd ip socat ping unshare mount stat mknod mkfifo
 require_module "$(kind_module "$DEV")"
-[ -c "$DEV" ] || ktap_skip_all "$DEV is not a character device"
+[ -c "$DEV" ] || exit_skip "$DEV is not a character device"
 
 # Go on in a private mount namespace.
 if [ -z "${VPT_PRIVATE_MNTNS:-}" ]; then
@@ -56,17 +59,16 @@ else
 	export IP_LIB_DIR=${VPAIR_IP_LIB_DIR:-$(cd "$(dirname "$0")/../tools/iproute2" && pwd)}
 fi
 
-ktap_header
-ktap_plan 15
+ktap_set_plan 15
 log_info "char device: $DEV (kind $KIND)"
 
-setup_ns NS1 NS2 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS1 NS2 || exit_skip "cannot create network namespaces"
 ns_disable_ipv6 "$NS1"
 ns_disable_ipv6 "$NS2"
-TMPD=$(mktemp -d) || ktap_bail_out "mktemp failed"
+TMPD=$(mktemp -d) || ktap_exit_fail_msg "mktemp failed"
 defer rm -rf "$TMPD"
 # A fifo nobody writes to: "read -t" on it sleeps without a process.
-mkfifo "$TMPD/nap" || ktap_bail_out "mkfifo failed"
+mkfifo "$TMPD/nap" || ktap_exit_fail_msg "mkfifo failed"
 exec {NAP_FD}<>"$TMPD/nap"
 
 # wait_until CMD [ARGS...]: retry CMD every 0.1 s, BUSYWAIT_TIMEOUT s at most.
@@ -170,7 +172,7 @@ test_socat()
 	# Their last close removed the (non-persistent) devices.
 	link_gone "$NS1" "$d1" && link_gone "$NS2" "$d2"
 	check_err $? "devices left behind by socat"
-	log_test "socat_$tag"
+	log_test "a $tag through socat's TUN address carries pings both ways and goes with socat"
 }
 
 # --- ip tuntap ------------------------------------------------------------
@@ -237,7 +239,7 @@ check_tuntap()
 
 test_tuntap_mode()
 {
-	local mode=$1 dev=vpt-tt-$1 flag out line="" l
+	local mode=$1 dev=vpt-tt-$1 flag out line="" l show
 
 	flag=$IFF_TUN
 	[ "$mode" = tap ] && flag=$IFF_TAP
@@ -248,30 +250,32 @@ test_tuntap_mode()
 	check_tuntap "$dev" $((flag | IFF_NO_PI | IFF_PERSIST)) \
 		"$TT_USER" "$TT_GROUP" "type $mode" "pi off" "persist on" \
 		"user $TT_USER" "group $TT_GROUP"
-	log_test "tuntap_add_$mode"
+	log_test "ip tuntap add makes a persistent $mode with its user and group"
 
+	show="ip tuntap show lists the $mode with its user and group"
 	if [ "$KIND" != tun ]; then
 		# iproute2 lists only links of rtnl kind "tun" here (its own
 		# filter, in ip/iptuntap.c); vpair's are kind "vtun".
-		ktap_skip "tuntap_show_$mode" "ip tuntap show lists rtnl kind tun only"
+		log_info "ip tuntap show lists rtnl kind tun only"
+		ktap_test_skip "$show"
 	else
-	out=$(tuntap show 2>&1)
-	while IFS= read -r l; do
-		[[ "$l" == "$dev:"* ]] && line=$l
-	done <<<"$out"
-	log_info "ip tuntap show: ${line:-nothing for $dev}"
-	[[ "$line" =~ ^$dev:\ $mode(\ |$) ]] &&
-		[[ "$line" == *" user $TT_USER"* ]] &&
-		[[ "$line" == *" group $TT_GROUP"* ]]
-	check_err $? "ip tuntap show does not list $dev as '$mode ... user $TT_USER group $TT_GROUP'"
-	log_test "tuntap_show_$mode"
+		out=$(tuntap show 2>&1)
+		while IFS= read -r l; do
+			[[ "$l" == "$dev:"* ]] && line=$l
+		done <<<"$out"
+		log_info "ip tuntap show: ${line:-nothing for $dev}"
+		[[ "$line" =~ ^$dev:\ $mode(\ |$) ]] &&
+			[[ "$line" == *" user $TT_USER"* ]] &&
+			[[ "$line" == *" group $TT_GROUP"* ]]
+		check_err $? "ip tuntap show does not list $dev as '$mode ... user $TT_USER group $TT_GROUP'"
+		log_test "$show"
 	fi
 
 	fails_with "Device or resource busy" tuntap add dev "$dev" mode "$mode"
 	check_err $? "adding $dev again did not fail with EBUSY"
 	link_exists "$NS1" "$dev"
 	check_err $? "$dev vanished after a failed add"
-	log_test "tuntap_add_existing_$mode"
+	log_test "ip tuntap add of an existing $mode fails with EBUSY and keeps it"
 
 	run_cmd tuntap del dev "$dev" mode "$mode"
 	check_err $? "ip tuntap del $dev failed"
@@ -282,7 +286,7 @@ test_tuntap_mode()
 	check_err $? "ip tuntap del of a missing $dev failed"
 	link_gone "$NS1" "$dev"
 	check_err $? "ip tuntap del of a missing $dev left a device"
-	log_test "tuntap_del_$mode"
+	log_test "ip tuntap del deletes the $mode, and succeeds with none left"
 }
 
 test_tuntap_mq()
@@ -294,20 +298,20 @@ test_tuntap_mq()
 	check_tuntap "$dev" \
 		$((IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE | IFF_PERSIST)) -1 -1 \
 		"type tap" multi_queue "persist on"
-	log_test "tuntap_add_multi_queue"
+	log_test "ip tuntap add multi_queue makes a persistent multiqueue tap"
 
 	# The queue mode must match to attach, so del must name it.
 	fails_with "Invalid argument" tuntap del dev "$dev" mode tap
 	check_err $? "del without multi_queue did not fail with EINVAL"
 	link_exists "$NS1" "$dev"
 	check_err $? "$dev vanished after a failed del"
-	log_test "tuntap_del_multi_queue_mismatch"
+	log_test "ip tuntap del without multi_queue fails with EINVAL and keeps it"
 
 	run_cmd tuntap del dev "$dev" mode tap multi_queue
 	check_err $? "ip tuntap del $dev multi_queue failed"
 	link_gone "$NS1" "$dev"
 	check_err $? "$dev still exists after ip tuntap del"
-	log_test "tuntap_del_multi_queue"
+	log_test "ip tuntap del multi_queue deletes the multiqueue tap"
 }
 
 test_tuntap_options()
@@ -323,7 +327,7 @@ test_tuntap_options()
 	check_err $? "ip tuntap del $dev failed"
 	link_gone "$NS1" "$dev"
 	check_err $? "$dev still exists after ip tuntap del"
-	log_test "tuntap_options"
+	log_test "ip tuntap add pi vnet_hdr one_queue sets those flags"
 }
 
 test_socat tun "" tun
@@ -333,12 +337,12 @@ tun_stand_in &&
 	[ "$(stat -Lc %t:%T /dev/net/tun)" = "$(stat -Lc %t:%T "$DEV")" ]
 rc=$?
 check_err "$rc" "cannot make /dev/net/tun stand for $DEV"
-log_test "tuntap_dev_net_tun_is_${DEV##*/}"
-[ "$rc" -eq 0 ] || ktap_bail_out "no /dev/net/tun for ip tuntap"
+log_test "/dev/net/tun stands for $DEV in the test's mount namespace"
+[ "$rc" -eq 0 ] || ktap_exit_fail_msg "no /dev/net/tun for ip tuntap"
 
 test_tuntap_mode tun
 test_tuntap_mode tap
 test_tuntap_mq
 test_tuntap_options
 
-ktap_finish
+ktap_finished

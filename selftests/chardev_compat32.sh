@@ -18,6 +18,8 @@ shopt -s lastpipe
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 DIR=$(dirname "$0")
 PROGS=(chardev_basic_m32 chardev_ioctl_m32 chardev_badinput_m32)
 
@@ -29,10 +31,11 @@ run_m32()
 
 	# Reads and writes take no compat path: leave out their fixture.
 	[ "$prog" = chardev_badinput_m32 ] &&
-		M32_ARGS=(-f ioctls -f states -f names -f bad -f args)
+		M32_ARGS=(-f ioctls -f states -f names -f chardev -f args)
 
 	if [ ! -x "$DIR/$prog" ]; then
-		ktap_fail "$prog" "missing, build it with make"
+		log_info "$prog: missing, build it with make"
+		ktap_test_fail "$prog"
 		return
 	fi
 	"$DIR/$prog" "${M32_ARGS[@]}" 2>&1 | while IFS= read -r line; do
@@ -40,16 +43,17 @@ run_m32()
 			res=${BASH_REMATCH[1]}
 			name=${BASH_REMATCH[2]}
 			if [ "$res" = "not ok" ]; then
-				ktap_fail "$prog: $name"
+				ktap_test_fail "$prog: $name"
 				failed=1
 			elif [[ $name =~ ^(.*)\ \#\ SKIP\ ?(.*)$ ]]; then
-				ktap_skip "$prog: ${BASH_REMATCH[1]}" \
-					"${BASH_REMATCH[2]}"
+				log_info "${BASH_REMATCH[2]}"
+				ktap_test_skip "$prog: ${BASH_REMATCH[1]}"
 			else
-				ktap_ok "$prog: $name"
+				ktap_test_pass "$prog: $name"
 			fi
 		elif [[ $line =~ ^1\.\.0\ \#\ SKIP\ ?(.*)$ ]]; then
-			ktap_skip "$prog" "${BASH_REMATCH[1]}"
+			log_info "${BASH_REMATCH[1]}"
+			ktap_test_skip "$prog"
 		elif [[ $line =~ ^(TAP\ version|1\.\.[0-9]|#\ Totals:) ]]; then
 			continue
 		elif [[ $line == \#* ]]; then
@@ -62,23 +66,23 @@ run_m32()
 	# A program that died without reporting a failing subtest.
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne "$KSFT_SKIP" ] &&
 	   [ "$failed" -eq 0 ]; then
-		ktap_fail "$prog" "exited with status $rc"
+		log_info "$prog: exited with status $rc"
+		ktap_test_fail "$prog"
 	fi
 }
-
-ktap_header
 
 # Exec of a 32-bit program fails (shell status 126) without IA32 emulation.
 for prog in "${PROGS[@]}"; do
 	[ -x "$DIR/$prog" ] || continue
 	"$DIR/$prog" -l >/dev/null 2>&1
 	[ $? -eq 126 ] &&
-		ktap_skip_all "the kernel cannot run 32-bit programs (no IA32 emulation)"
+		exit_skip "the kernel cannot run 32-bit programs (no IA32 emulation)"
 	break
 done
 
 for prog in "${PROGS[@]}"; do
 	run_m32 "$prog"
 done
-echo "1..$KTAP_TESTNO"
-ktap_finish
+# The plan comes last: the programs' subtests are counted as they run.
+ktap_set_plan $((KTAP_CNT_PASS + KTAP_CNT_FAIL + KTAP_CNT_SKIP))
+ktap_finished

@@ -109,23 +109,24 @@ static ssize_t read_test_frame(int fd, unsigned char *buf, size_t size)
 	return 0;
 }
 
-FIXTURE(ioc) {
+/* A file of the char device, opened in a network namespace of its own. */
+FIXTURE(chardev) {
 	int fd;
 	char ifname[IFNAMSIZ];
 };
 
-FIXTURE_SETUP(ioc)
+FIXTURE_SETUP(chardev)
 {
 	self->fd = netns_open_chardev(_metadata, 0);
 }
 
-FIXTURE_TEARDOWN(ioc)
+FIXTURE_TEARDOWN(chardev)
 {
 	if (self->fd >= 0)
 		close(self->fd);
 }
 
-TEST_F(ioc, features)
+TEST_F(chardev, features)
 {
 	unsigned int f = 0;
 
@@ -139,7 +140,7 @@ TEST_F(ioc, features)
 }
 
 /* Every device ioctl wants an attached file. */
-TEST_F(ioc, unattached)
+TEST_F(chardev, unattached)
 {
 	static const unsigned long cmds[] = {
 		TUNSETLINK, TUNSETOFFLOAD, TUNGETSNDBUF, TUNSETSNDBUF,
@@ -164,7 +165,7 @@ TEST_F(ioc, unattached)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST_F(ioc, setlink)
+TEST_F(chardev, setlink)
 {
 	struct ifreq ifr;
 
@@ -183,7 +184,7 @@ TEST_F(ioc, setlink)
 	EXPECT_EQ(ARPHRD_NONE, ifr.ifr_hwaddr.sa_family);
 }
 
-TEST_F(ioc, offload)
+TEST_F(chardev, offload)
 {
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI));
@@ -235,7 +236,7 @@ static void check_int_ioctl(struct __test_metadata *_metadata, int fd,
 	EXPECT_EQ(good, v);
 }
 
-TEST_F(ioc, sndbuf)
+TEST_F(chardev, sndbuf)
 {
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI));
@@ -249,7 +250,7 @@ TEST_F(ioc, sndbuf)
  * tun's TUNSETSNDBUF sets the queues attached now only; vpair keeps it on
  * the device and later queues get it too.
  */
-TEST_F(ioc, sndbuf_later_queue)
+TEST_F(chardev, sndbuf_later_queue)
 {
 	int flags = IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE;
 	int fd2, v = 65536;
@@ -269,7 +270,7 @@ TEST_F(ioc, sndbuf_later_queue)
 }
 
 /* A refused TUNATTACHFILTER leaves no filter that later queues must take. */
-TEST_F(ioc, failed_filter_then_queue)
+TEST_F(chardev, failed_filter_then_queue)
 {
 	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
 	struct sock_fprog prog = { .len = 1, .filter = drop };
@@ -289,7 +290,7 @@ TEST_F(ioc, failed_filter_then_queue)
 	close(fd2);
 }
 
-TEST_F(ioc, vnet_hdr_sz)
+TEST_F(chardev, vnet_hdr_sz)
 {
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
@@ -297,7 +298,7 @@ TEST_F(ioc, vnet_hdr_sz)
 			10, 9, -1, 12);
 }
 
-TEST_F(ioc, vnet_endian)
+TEST_F(chardev, vnet_endian)
 {
 	int v = 7;
 
@@ -322,7 +323,7 @@ TEST_F(ioc, vnet_endian)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST_F(ioc, carrier)
+TEST_F(chardev, carrier)
 {
 	struct ifreq ifr;
 	int fd2, v;
@@ -356,7 +357,7 @@ TEST_F(ioc, carrier)
 	close(fd2);
 }
 
-TEST_F(ioc, devnetns)
+TEST_F(chardev, devnetns)
 {
 	struct stat a, b;
 	int nsfd;
@@ -372,7 +373,7 @@ TEST_F(ioc, devnetns)
 	close(nsfd);
 }
 
-TEST_F(ioc, ifindex)
+TEST_F(chardev, ifindex)
 {
 	int v = -1;
 
@@ -383,7 +384,7 @@ TEST_F(ioc, ifindex)
 	check_setifindex(_metadata, self->fd, 4242, 4243);
 }
 
-TEST_F(ioc, hwaddr)
+TEST_F(chardev, hwaddr)
 {
 	static const unsigned char mac[ETH_ALEN] = {
 		0x02, 0x11, 0x22, 0x33, 0x44, 0x55
@@ -567,7 +568,7 @@ TEST_F(tap, sigio_without_setown)
 }
 
 /* TUNGETIFF reports IFF_NOFILTER (the bit of IFF_NO_PI) per queue. */
-TEST_F(ioc, nofilter)
+TEST_F(chardev, nofilter)
 {
 	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
 	struct sock_fprog prog = { .len = 1, .filter = drop };
@@ -649,7 +650,7 @@ TEST_F(tap, filter_ebpf)
 }
 
 /* The filter ioctls are for TAP devices only. */
-TEST_F(ioc, filters_tun)
+TEST_F(chardev, filters_tun)
 {
 	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
 	struct sock_fprog prog = { .len = 1, .filter = drop };
@@ -673,7 +674,7 @@ TEST_F(ioc, filters_tun)
  * one. The struct ends where an inaccessible page begins; one byte further
  * and the copy faults.
  */
-TEST_F(ioc, ifreq_len)
+TEST_F(chardev, ifreq_len)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	struct ifreq *ifr;

@@ -265,12 +265,12 @@ static int sq_create(struct __test_metadata *_metadata, char *name,
 	return fd;
 }
 
-/* The fixture only checks that the device opens, in a fresh namespace. */
-FIXTURE(lc) {
+/* A file of the char device, opened in a network namespace of its own. */
+FIXTURE(chardev) {
 	int fd;
 };
 
-FIXTURE_SETUP(lc)
+FIXTURE_SETUP(chardev)
 {
 	self->fd = -1;
 	if (enter_netns())
@@ -280,14 +280,14 @@ FIXTURE_SETUP(lc)
 				      strerror(errno));
 }
 
-FIXTURE_TEARDOWN(lc)
+FIXTURE_TEARDOWN(chardev)
 {
 	if (self->fd >= 0)
 		close(self->fd);
 }
 
 #define ORDERING_TEST(_o, _name)					\
-TEST_F(lc, _name)							\
+TEST_F(chardev, _name)							\
 {									\
 	char why[256] = "";						\
 									\
@@ -331,7 +331,7 @@ static void *orderings_worker(void *arg)
 	return NULL;
 }
 
-TEST_F(lc, orderings_two_threads)
+TEST_F(chardev, orderings_two_threads)
 {
 	struct worker w[2];
 	int i;
@@ -444,7 +444,7 @@ static int race_round(int variant, char *why, size_t whylen)
 	return 0;
 }
 
-TEST_F(lc, race_delete_vs_queue_ops)
+TEST_F(chardev, race_delete_vs_queue_ops)
 {
 	struct timespec start;
 	char why[256] = "";
@@ -461,7 +461,7 @@ TEST_F(lc, race_delete_vs_queue_ops)
 
 /* --- last close, persistence ------------------------------------------ */
 
-TEST_F(lc, last_close_deletes)
+TEST_F(chardev, last_close_deletes)
 {
 	char name[IFNAMSIZ] = "";
 	unsigned int ifindex;
@@ -475,7 +475,7 @@ TEST_F(lc, last_close_deletes)
 		TH_LOG("%s still exists after its last close", name);
 }
 
-TEST_F(lc, last_close_deletes_mq)
+TEST_F(chardev, last_close_deletes_mq)
 {
 	struct mq_dev mq;
 
@@ -487,7 +487,7 @@ TEST_F(lc, last_close_deletes_mq)
 		TH_LOG("%s still exists after its last close", mq.name);
 }
 
-TEST_F(lc, persist_survives_and_reattaches)
+TEST_F(chardev, persist_survives_and_reattaches)
 {
 	char name[IFNAMSIZ] = "", again[IFNAMSIZ];
 	unsigned int ifindex;
@@ -533,7 +533,7 @@ TEST_F(lc, persist_survives_and_reattaches)
 }
 
 /* Re-attaching a persistent device needs the same type and queue mode. */
-TEST_F(lc, persist_reattach_mismatch)
+TEST_F(chardev, persist_reattach_mismatch)
 {
 	char name[IFNAMSIZ] = "";
 	unsigned int ifindex;
@@ -744,28 +744,28 @@ static void delete_wakes(struct __test_metadata *_metadata, int use_poll,
 	mq_close(&mq);
 }
 
-TEST_F(lc, delete_wakes_reader)
+TEST_F(chardev, delete_wakes_reader)
 {
 	delete_wakes(_metadata, 0, 0);
 }
 
-TEST_F(lc, delete_wakes_readers_mq)
+TEST_F(chardev, delete_wakes_readers_mq)
 {
 	delete_wakes(_metadata, 0, 1);
 }
 
-TEST_F(lc, delete_under_poll)
+TEST_F(chardev, delete_under_poll)
 {
 	delete_wakes(_metadata, 1, 0);
 }
 
-TEST_F(lc, delete_under_poll_mq)
+TEST_F(chardev, delete_under_poll_mq)
 {
 	delete_wakes(_metadata, 1, 1);
 }
 
 /* A file whose device was deleted can create a new device (as tun). */
-TEST_F(lc, deleted_then_setiff)
+TEST_F(chardev, deleted_then_setiff)
 {
 	char name[IFNAMSIZ] = "";
 	unsigned int ifindex;

@@ -47,12 +47,13 @@
 
 #define MQTAP	(IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE)
 
-FIXTURE(mq) {
+/* A multiqueue tap with NQ queues, one file each, in a netns of its own. */
+FIXTURE(multiqueue_tap) {
 	int fd[NQ];
 	char ifname[IFNAMSIZ];
 };
 
-FIXTURE_SETUP(mq)
+FIXTURE_SETUP(multiqueue_tap)
 {
 	struct ifreq ifr;
 	int i;
@@ -71,7 +72,7 @@ FIXTURE_SETUP(mq)
 	}
 }
 
-FIXTURE_TEARDOWN(mq)
+FIXTURE_TEARDOWN(multiqueue_tap)
 {
 	int i;
 
@@ -80,7 +81,7 @@ FIXTURE_TEARDOWN(mq)
 			close(self->fd[i]);
 }
 
-TEST_F(mq, attach)
+TEST_F(multiqueue_tap, attach)
 {
 	struct ifreq ifr;
 	int fd;
@@ -97,7 +98,7 @@ TEST_F(mq, attach)
 }
 
 /* 256 queues, not one more; a detached queue still counts. */
-TEST_F(mq, max_queues)
+TEST_F(multiqueue_tap, max_queues)
 {
 	struct rlimit rl = { 1024, 1024 };
 	int fds[MAX_QUEUES], i, n = NQ, fd;
@@ -124,7 +125,7 @@ TEST_F(mq, max_queues)
 		close(fds[i]);
 }
 
-TEST_F(mq, set_queue)
+TEST_F(multiqueue_tap, set_queue)
 {
 	unsigned char frame[60];
 	struct ifreq ifr;
@@ -253,7 +254,7 @@ static int write_reply(int fd, const unsigned char *mac, int f)
  * written on a queue is answered on that queue; after some seconds
  * without writes that is forgotten.
  */
-TEST_F(mq, steering)
+TEST_F(multiqueue_tap, steering)
 {
 	int sk[NFLOWS], hq[NFLOWS], q, f, moved = 0, spread = 0;
 	struct ifreq ifr;
@@ -299,7 +300,7 @@ TEST_F(mq, steering)
 }
 
 /* TUNSETSTEERINGEBPF: the program's return value modulo the queues. */
-TEST_F(mq, steering_ebpf)
+TEST_F(multiqueue_tap, steering_ebpf)
 {
 	int prog, f, sk, off = -1;
 

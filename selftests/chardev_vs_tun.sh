@@ -27,14 +27,17 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# The test goes on in two more processes (below); the first prints the header.
+[ -n "${VPT_PRIVATE_MNTNS:-}" ] || ktap_print_header
+
 DEV=$VPAIR_DEV
 
 require_root
 require_cmd ip ethtool python3 unshare mount
 require_module tun
 require_module "$(kind_module "$DEV")"
-[ -c "$DEV" ] || ktap_skip_all "$DEV is not a character device"
-[ -c /dev/net/tun ] || ktap_skip_all "no /dev/net/tun to compare with"
+[ -c "$DEV" ] || exit_skip "$DEV is not a character device"
+[ -c /dev/net/tun ] || exit_skip "no /dev/net/tun to compare with"
 
 if [ -z "${VPT_PRIVATE_MNTNS:-}" ]; then
 	VPT_PRIVATE_MNTNS=1 exec unshare -m --propagation private "$0" "$@"
@@ -43,13 +46,12 @@ fi
 # The checks run in one process inside the test namespace: under
 # emulation an "ip netns exec" per command costs seconds in all.
 if [ -z "${VPT_NS:-}" ]; then
-	setup_ns NS || ktap_skip_all "cannot create a network namespace"
+	setup_ns NS || exit_skip "cannot create a network namespace"
 	VPT_NS=$NS ip netns exec "$NS" "$0" "$@"
 	exit
 fi
 
-ktap_header
-ktap_plan 20
+ktap_set_plan 20
 log_info "char device: $DEV, reference: /dev/net/tun"
 
 # ethtool_of DEV ARGS...: "ethtool ARGS" with DEV for the word DEV;
@@ -82,42 +84,34 @@ same()
 	differ "$label: ethtool $*" "$want" "$got"
 }
 
-# set_debug NAME VALUE: TUNSETDEBUG VALUE on an fd attached to NAME, of
-# the real tun for a reference device (through $TUN_FD, opened before the
-# bind mount), else of $DEV.
+# set_debug TYPE NAME LEVEL: TUNSETDEBUG LEVEL on a file attached to the
+# multiqueue NAME: of the real tun for a reference device (through
+# $TUN_FD, opened before the bind mount), else of $DEV.
 # shellcheck disable=SC2317 # called through run_cmd
 set_debug()
 {
 	local dev=$DEV
 
-	[[ $1 == ref* ]] && dev=/proc/self/fd/$TUN_FD
-	python3 - "$1" "$2" "$dev" <<'EOF'
-import fcntl, os, struct, sys
-TUNSETIFF, TUNSETDEBUG = 0x400454ca, 0x400454c9
-IFF_TUN, IFF_TAP, IFF_MULTI_QUEUE, IFF_NO_PI = 0x0001, 0x0002, 0x0100, 0x1000
-name = sys.argv[1]
-kind = IFF_TAP if name.endswith("tap") else IFF_TUN
-fd = os.open(sys.argv[3], os.O_RDWR)
-fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), kind | IFF_NO_PI | IFF_MULTI_QUEUE))
-fcntl.ioctl(fd, TUNSETDEBUG, int(sys.argv[2], 0))
-EOF
+	[[ $2 == ref* ]] && dev=/proc/self/fd/$TUN_FD
+	python3 "$SELFTESTS_DIR/vpair_tun.py" --dev "$dev" "$1" "$2" \
+		--multi-queue --debug "$3"
 }
 
 # Reference devices through tun, then the same through $DEV.
 for type in tun tap; do
 	run_cmd ip tuntap add dev "ref$type" mode "$type" \
 		multi_queue user 4242 group 4343 ||
-		ktap_bail_out "ip tuntap add through /dev/net/tun failed"
+		ktap_exit_fail_msg "ip tuntap add through /dev/net/tun failed"
 done
 exec {TUN_FD}</dev/net/tun
 if ! [ "$DEV" -ef /dev/net/tun ]; then
 	mount --bind "$DEV" /dev/net/tun ||
-		ktap_bail_out "cannot bind-mount $DEV over /dev/net/tun"
+		ktap_exit_fail_msg "cannot bind-mount $DEV over /dev/net/tun"
 fi
 for type in tun tap; do
 	run_cmd ip tuntap add dev "dut$type" mode "$type" \
 		multi_queue user 4242 group 4343 ||
-		ktap_bail_out "ip tuntap add through $DEV failed"
+		ktap_exit_fail_msg "ip tuntap add through $DEV failed"
 done
 
 # sysfs_of DEV: every readable attribute of DEV and its queues as
@@ -165,29 +159,29 @@ for type in tun tap; do
 	[[ $want == *"tun_flags: 0x"*"queues/tx-0/tx_maxrate: "* ]]
 	check_err $? "sysfs of ref$type could not be read"
 	differ "sysfs" "$want" "$(sysfs_of "dut$type")"
-	log_test "${type}_sysfs"
+	log_test "$type: every sysfs attribute reads as on tun"
 	differ "ip -d link show" "$(ip_details_of "ref$type")" \
 		"$(ip_details_of "dut$type")"
-	log_test "${type}_ip_details"
+	log_test "$type: ip -d link show prints what it prints for tun"
 done
 
 for type in tun tap; do
 	same "$type" settings DEV
-	log_test "${type}_link_settings"
+	log_test "$type: ethtool link settings are tun's"
 
 	same "$type" info -i DEV
-	log_test "${type}_info"
+	log_test "$type: ethtool -i bus-info and supports fields are tun's"
 
 	same "$type" features -k DEV
 	same "$type" timestamping -T DEV
 	same "$type" stats -S DEV
-	log_test "${type}_features_ts_stats"
+	log_test "$type: ethtool features, timestamping and statistics are tun's"
 
 	for dev in "ref$type" "dut$type"; do
 		run_cmd ethtool -C "$dev" rx-frames 100
 	done
 	same "$type" coalesce -c DEV
-	log_test "${type}_coalesce"
+	log_test "$type: ethtool -C rx-frames 100 reads back as on tun"
 
 	for dev in "ref$type" "dut$type"; do
 		run_cmd ethtool -s "$dev" msglvl 0x15 \
@@ -195,14 +189,14 @@ for type in tun tap; do
 		check_err $? "ethtool -s $dev failed"
 	done
 	same "$type" "set settings" DEV
-	log_test "${type}_set_settings"
+	log_test "$type: ethtool -s msglvl, speed and duplex read back as on tun"
 
 	for dev in "ref$type" "dut$type"; do
-		run_cmd set_debug "$dev" 0x7
+		run_cmd set_debug "$type" "$dev" 0x7
 		check_err $? "TUNSETDEBUG on $dev failed"
 	done
 	same "$type" "TUNSETDEBUG" DEV
-	log_test "${type}_tunsetdebug"
+	log_test "$type: TUNSETDEBUG sets the message level as on tun"
 
 	if ethtool -l "ref$type" >/dev/null 2>&1; then
 		same "$type" channels -l DEV
@@ -211,7 +205,7 @@ for type in tun tap; do
 			grep -q '^Combined: 256$'
 		check_err $? "ethtool -l shows no maximum of 256 combined"
 	fi
-	log_test "${type}_channels"
+	log_test "$type: ethtool -l channels are tun's, else 256 at most"
 done
 
 # The settings live with the device: a new one starts from the defaults.
@@ -222,13 +216,13 @@ ethtool_of duttap DEV | grep -q 'Speed: 10000Mb/s'
 check_err $? "a new device does not start at 10000Mb/s"
 ethtool_of duttap -c DEV | tr -s '\t ' ' ' | grep -q '^rx-frames: 0$'
 check_err $? "a new device does not start with rx-frames 0"
-log_test new_device_defaults
+log_test "a new device starts from the default speed and rx-frames"
 
 # Bad input gets the errors tun's gets.
 same tap "tx-frames" -C DEV tx-frames 5
 same tap "speed 0" -s DEV speed 0
 same tun "rx-usecs" -C DEV rx-usecs 7
 same tun "no such msglvl" -s DEV msglvl nosuch
-log_test bad_input
+log_test "bad ethtool input fails as on tun"
 
-ktap_finish
+ktap_finished

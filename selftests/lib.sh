@@ -11,129 +11,51 @@
 #	VPAIR_DEV	character device under test (default: /dev/net/vpair;
 #			/dev/net/tun runs the char-device tests against tun)
 #
-# The tests print KTAP, exit 0 on success, 1 on failure and 4 (KSFT_SKIP)
-# when the environment lacks what they need.
-
-# shellcheck disable=SC2034 # constants used by the tests sourcing this file
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
+# A test prints KTAP through kselftest's ktap_helpers.sh (sourced here):
+# ktap_print_header first, then ktap_set_plan, one ktap_test_* or log_test
+# per subtest, and ktap_finished. It exits 0 on success, 1 on failure and
+# 4 (KSFT_SKIP, exit_skip) when the environment lacks what it needs.
 
 VPAIR_KIND=${VPAIR_KIND:-vpair}
 VPAIR_DEV=${VPAIR_DEV:-/dev/net/vpair}
 export VPAIR_KIND VPAIR_DEV
 
+# The selftests directory: lib.sh, the python helpers, kselftest/.
+SELFTESTS_DIR=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+
 # Seconds to wait for asynchronous kernel work (netns teardown, ...).
 BUSYWAIT_TIMEOUT=${BUSYWAIT_TIMEOUT:-5}
 
-# --- KTAP output -----------------------------------------------------------
+# --- KTAP output ------------------------------------------------------------
 
-KTAP_HEADER_DONE=0
-KTAP_PLAN=""
-KTAP_TESTNO=0
-KTAP_CNT_PASS=0
-KTAP_CNT_FAIL=0
-KTAP_CNT_SKIP=0
+# kselftest's own helpers (ktap_print_header, ktap_set_plan,
+# ktap_test_pass/fail/skip, ktap_exit_fail_msg, ktap_finished, KSFT_*),
+# which make copies from the kernel sources.
+if [ ! -r "$SELFTESTS_DIR/kselftest/ktap_helpers.sh" ]; then
+	echo "Bail out! no $SELFTESTS_DIR/kselftest/ktap_helpers.sh: run make first"
+	exit 1
+fi
+# shellcheck source=/dev/null # from the kernel sources, not in the tree
+. "$SELFTESTS_DIR/kselftest/ktap_helpers.sh"
 
-# Print a diagnostic line.
+# log_info MSG...: one diagnostic line. (ktap_print_msg would split the
+# message again and expand globs in it, and it may hold command output.)
 log_info()
 {
 	echo "# $*"
 }
 
-ktap_header()
+# exit_skip REASON: skip the whole program, as ksft_exit_skip() does in C:
+# the plan 1..0 with the reason (only the reason once a plan is out), then
+# kselftest's exit status for a skip.
+exit_skip()
 {
-	[ "$KTAP_HEADER_DONE" -eq 1 ] && return 0
-	echo "TAP version 13"
-	KTAP_HEADER_DONE=1
-}
-
-# ktap_plan N
-ktap_plan()
-{
-	ktap_header
-	KTAP_PLAN=$1
-	echo "1..$KTAP_PLAN"
-}
-
-__ktap_result()
-{
-	local result=$1 name=$2 directive=${3:-}
-
-	KTAP_TESTNO=$((KTAP_TESTNO + 1))
-	if [ -n "$directive" ]; then
-		echo "$result $KTAP_TESTNO $name # $directive"
+	if [ "$KSFT_NUM_TESTS" -eq 0 ]; then
+		ktap_skip_all "$*"
 	else
-		echo "$result $KTAP_TESTNO $name"
-	fi
-}
-
-# ktap_ok NAME
-ktap_ok()
-{
-	__ktap_result "ok" "$1"
-	KTAP_CNT_PASS=$((KTAP_CNT_PASS + 1))
-}
-
-# ktap_fail NAME [REASON]
-ktap_fail()
-{
-	[ $# -gt 1 ] && log_info "$1: $2"
-	__ktap_result "not ok" "$1"
-	KTAP_CNT_FAIL=$((KTAP_CNT_FAIL + 1))
-}
-
-# ktap_skip NAME [REASON]
-ktap_skip()
-{
-	__ktap_result "ok" "$1" "SKIP${2:+ $2}"
-	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
-}
-
-ktap_print_totals()
-{
-	echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL xfail:0 xpass:0 skip:$KTAP_CNT_SKIP error:0"
-}
-
-# Print the totals and exit as kselftest expects: 1 if anything failed or
-# the plan was not met, 4 if everything was skipped, 0 otherwise.
-ktap_finish()
-{
-	local ran=$((KTAP_CNT_PASS + KTAP_CNT_FAIL + KTAP_CNT_SKIP))
-
-	ktap_print_totals
-	if [ "$KTAP_CNT_FAIL" -gt 0 ]; then
-		exit "$KSFT_FAIL"
-	fi
-	if [ -n "$KTAP_PLAN" ] && [ "$ran" -ne "$KTAP_PLAN" ]; then
-		log_info "planned $KTAP_PLAN tests, ran $ran"
-		exit "$KSFT_FAIL"
-	fi
-	if [ "$KTAP_CNT_PASS" -eq 0 ] && [ "$KTAP_CNT_SKIP" -gt 0 ]; then
-		exit "$KSFT_SKIP"
-	fi
-	exit "$KSFT_PASS"
-}
-
-# Skip the whole test program: ktap_skip_all REASON
-ktap_skip_all()
-{
-	ktap_header
-	if [ -z "$KTAP_PLAN" ]; then
-		echo "1..0 # SKIP $*"
-	else
-		log_info "SKIP: $*"
+		log_info "SKIP $*"
 	fi
 	exit "$KSFT_SKIP"
-}
-
-# Abort the test program: ktap_bail_out REASON
-ktap_bail_out()
-{
-	ktap_header
-	echo "Bail out! $*"
-	ktap_print_totals
-	exit "$KSFT_FAIL"
 }
 
 # --- cleanup ----------------------------------------------------------------
@@ -228,7 +150,7 @@ setup_ns()
 	for var in "$@"; do
 		if ! [[ "$var" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] ||
 		   [ "$var" = var ] || [ "$var" = name ]; then
-			ktap_bail_out "setup_ns: invalid variable name '$var'"
+			ktap_exit_fail_msg "setup_ns: invalid variable name '$var'"
 		fi
 		name="${var,,}-$(mktemp -u XXXXXX)"
 		if ! ip netns add "$name"; then
@@ -277,13 +199,15 @@ check_fail()
 	fi
 }
 
-# log_test NAME: report the checks recorded since the last log_test.
+# log_test NAME: report the checks recorded since the last log_test as
+# the subtest NAME, a sentence saying what must hold.
 log_test()
 {
 	if [ "$RET" -eq 0 ]; then
-		ktap_ok "$1"
+		ktap_test_pass "$1"
 	else
-		ktap_fail "$1" "$RET_MSG"
+		[ -n "$RET_MSG" ] && log_info "$1: $RET_MSG"
+		ktap_test_fail "$1"
 	fi
 	RET=0
 	RET_MSG=""
@@ -355,13 +279,13 @@ require_cmd()
 
 	for cmd in "$@"; do
 		command -v "$cmd" >/dev/null 2>&1 ||
-			ktap_skip_all "command '$cmd' not found"
+			exit_skip "command '$cmd' not found"
 	done
 }
 
 require_root()
 {
-	[ "$(id -u)" -eq 0 ] || ktap_skip_all "must be run as root"
+	[ "$(id -u)" -eq 0 ] || exit_skip "must be run as root"
 }
 
 # Module implementing a link kind or a character device under test.
@@ -416,7 +340,7 @@ require_module()
 		[ -d "/sys/module/$mod" ] && return 0
 		__module_builtin "$mod" && return 0
 	fi
-	ktap_skip_all "module $mod is not loaded"
+	exit_skip "module $mod is not loaded"
 }
 
 # Name template the kernel uses for automatically named netdevs of a kind.
@@ -477,7 +401,7 @@ no_links()
 
 # --- raw rtnetlink requests (vpair_nl.py) -----------------------------------
 
-VPAIR_NL="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/vpair_nl.py"
+VPAIR_NL=$SELFTESTS_DIR/vpair_nl.py
 
 # nl ARGS...: one vpair_nl.py request, sent from the namespace $NS.
 nl()

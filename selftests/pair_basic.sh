@@ -13,6 +13,8 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 KIND=$VPAIR_KIND
 PREFIX=$(kind_name_prefix "$KIND")
 # Test addresses, only ever configured inside the test namespaces.
@@ -24,11 +26,10 @@ require_root
 require_cmd ip ping awk
 require_module "$(kind_module "$KIND")"
 
-ktap_header
-ktap_plan 15
+ktap_set_plan 15
 log_info "link kind: $KIND"
 
-setup_ns NS0 NS1 NS2 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS0 NS1 NS2 || exit_skip "cannot create network namespaces"
 for ns in "$NS0" "$NS1" "$NS2"; do
 	ns_disable_ipv6 "$ns"
 done
@@ -85,20 +86,20 @@ test_create()
 	n=$(printf '%s\n' "$links" | grep -c .)
 	[ "$n" -eq 2 ]
 	check_err $? "expected 2 netdevs, found $n: $(echo "$links" | tr '\n' ' ')"
-	log_test "create_pair"
+	log_test "creating a pair makes exactly two netdevs"
 
 	B=$(printf '%s\n' "$links" | grep -vx -- "$A" | head -n1)
 	[ -n "$B" ] && [[ "$B" =~ ^${PREFIX}[0-9]+$ ]]
 	check_err $? "peer name '$B' does not match ${PREFIX}%d"
 	log_info "peer of $A is $B"
-	log_test "peer_autonamed"
+	log_test "the unnamed peer is named by the kind's template, ${PREFIX}N"
 
 	expect_errno EEXIST ip -n "$NS0" link add name "$A" type "$KIND"
 	check_err $? "creating a second $A did not fail with EEXIST"
 	n=$(new_links "$NS0" | grep -c .)
 	[ "$n" -eq 2 ]
 	check_err $? "failed creation left $n netdevs"
-	log_test "create_existing_name"
+	log_test "creating a pair with a taken name fails with EEXIST and leaves nothing"
 }
 
 test_iflink()
@@ -117,7 +118,7 @@ test_iflink()
 	check_err $? "iflink of $B is '$lb', ifindex of $A is '$ia'"
 	[ "$(peer_of "$NS0" "$A")" = "$B" ]
 	check_err $? "iflink of $A does not name $B"
-	log_test "iflink_mutual"
+	log_test "the iflink of each end is the ifindex of the other"
 }
 
 test_carrier()
@@ -128,7 +129,7 @@ test_carrier()
 	cb=$(carrier "$NS0" "$B")
 	[ "$ca" = ERR ] && [ "$cb" = ERR ]
 	check_err $? "both down: carrier $A=$ca $B=$cb, expected read errors"
-	log_test "carrier_both_down"
+	log_test "with both ends down, neither carrier can be read"
 
 	run_cmd ip -n "$NS0" link set dev "$A" up
 	check_err $? "cannot set $A up"
@@ -138,7 +139,7 @@ test_carrier()
 	check_err $? "$A up, $B down: carrier $A=$ca $B=$cb, expected 0 and ERR"
 	busywait "$BUSYWAIT_TIMEOUT" operstate_is "$NS0" "$A" lowerlayerdown
 	check_err $? "operstate of $A is '$(ns_sysfs "$NS0" "$A" operstate)', expected lowerlayerdown"
-	log_test "carrier_one_up"
+	log_test "one end up alone has no carrier and is lowerlayerdown"
 
 	run_cmd ip -n "$NS0" link set dev "$B" up
 	check_err $? "cannot set $B up"
@@ -149,7 +150,7 @@ test_carrier()
 	busywait "$BUSYWAIT_TIMEOUT" operstate_is "$NS0" "$A" up &&
 		busywait "$BUSYWAIT_TIMEOUT" operstate_is "$NS0" "$B" up
 	check_err $? "operstate $A=$(ns_sysfs "$NS0" "$A" operstate) $B=$(ns_sysfs "$NS0" "$B" operstate), expected up"
-	log_test "carrier_both_up"
+	log_test "with both ends up, both have carrier and are up"
 
 	run_cmd ip -n "$NS0" link set dev "$B" down
 	check_err $? "cannot set $B down"
@@ -159,7 +160,7 @@ test_carrier()
 	check_err $? "$B down again: carrier $A=$ca $B=$cb, expected 0 and ERR"
 	run_cmd ip -n "$NS0" link set dev "$A" down
 	check_err $? "cannot set $A down"
-	log_test "carrier_peer_down"
+	log_test "the peer going down takes the carrier of the end still up"
 }
 
 test_move()
@@ -182,7 +183,7 @@ test_move()
 	[ "$(ns_sysfs "$NS1" "$A" iflink)" = "$ib" ] &&
 		[ "$(ns_sysfs "$NS2" "$B" iflink)" = "$ia" ]
 	check_err $? "iflink not mutual after the move"
-	log_test "move_to_netns"
+	log_test "the ends move to two other namespaces and still name each other"
 }
 
 test_traffic()
@@ -208,11 +209,11 @@ test_traffic()
 
 	run_cmd ip netns exec "$NS1" ping -n -c "$PINGS" -W 2 "$ADDR_B"
 	check_err $? "ping $ADDR_B from $NS1 failed"
-	log_test "ping_a_to_b"
+	log_test "the first end pings the second across namespaces"
 
 	run_cmd ip netns exec "$NS2" ping -n -c "$PINGS" -W 2 "$ADDR_A"
 	check_err $? "ping $ADDR_A from $NS2 failed"
-	log_test "ping_b_to_a"
+	log_test "the second end pings the first across namespaces"
 
 	txa=$(counter "$NS1" "$A" tx_packets)
 	rxa=$(counter "$NS1" "$A" rx_packets)
@@ -233,7 +234,7 @@ test_traffic()
 		[ $((rxa - rxa0)) -eq $((txb - txb0)) ]
 		check_err $? "$A received $((rxa - rxa0)) packets, $B sent $((txb - txb0))"
 	fi
-	log_test "counters"
+	log_test "each end receives exactly the packets the other sent"
 }
 
 test_del()
@@ -246,7 +247,7 @@ test_del()
 	check_err $? "$A still exists"
 	link_gone "$NS2" "$B"
 	check_err $? "$B still exists after deleting $A"
-	log_test "del_first_end"
+	log_test "deleting the first end deletes its peer"
 
 	# Same again, deleting the automatically named end.
 	c=vpt-c
@@ -265,7 +266,7 @@ test_del()
 		link_gone "$NS1" "$c"
 		check_err $? "$c still exists after deleting $d"
 	fi
-	log_test "del_peer_end"
+	log_test "deleting the automatically named end from its namespace deletes the other"
 }
 
 test_netns_del()
@@ -289,12 +290,12 @@ test_netns_del()
 		busywait "$BUSYWAIT_TIMEOUT" link_gone "$NS1" "$e"
 		check_err $? "$e still exists after deleting the namespace of $f"
 	fi
-	log_test "netns_del_removes_peer"
+	log_test "deleting the namespace of one end deletes the other"
 }
 
 test_create
 if [ -z "$B" ]; then
-	ktap_bail_out "no pair to test"
+	ktap_exit_fail_msg "no pair to test"
 fi
 test_iflink
 test_carrier
@@ -303,4 +304,4 @@ test_traffic
 test_del
 test_netns_del
 
-ktap_finish
+ktap_finished

@@ -6,17 +6,20 @@
 # request is also sent to Linux's veth and must fail with veth's errno
 # (where veth knows the attribute), leaving no device behind.
 
+set -u
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ktap_header
-[ "$VPAIR_KIND" = vpair ] || ktap_skip_all "vpair-only features"
+ktap_print_header
+[ "$VPAIR_KIND" = vpair ] || exit_skip "vpair-only features"
 require_root
 require_module vpair
 require_cmd python3 ethtool
 modprobe -q veth 2>/dev/null
-ktap_plan 14
+ktap_set_plan 14
 
-setup_ns NS NS2 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS NS2 || exit_skip "cannot create network namespaces"
 
 # bad NAME WANT ARGS...: vpair must fail with WANT and leave nothing;
 # veth must agree when VETH_TOO is set.
@@ -32,7 +35,7 @@ bad()
 		vgot=$(err_of add bad0 --kind veth "$@")
 		[ "$vgot" = "$want" ] || check_err 1 "$name: veth says $vgot, we want $want"
 	fi
-	if ! no_links; then
+	if ! no_links "$NS"; then
 		check_err 1 "$name: left behind: $(ns_links "$NS" | tr '\n' ' ')"
 		ip -n "$NS" link del dev bad0 2>/dev/null
 	fi
@@ -159,6 +162,7 @@ check_err $? "deleting one end deletes the other across namespaces"
 log_test "peer created in another namespace; deleting one end deletes both"
 
 # 14: an unprivileged user namespace cannot place the peer in init_net
+USERNS_TEST="the peer's namespace needs CAP_NET_ADMIN over it (EPERM from a user namespace)"
 if command -v unshare >/dev/null && command -v setpriv >/dev/null &&
    setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn true 2>/dev/null; then
 	exec 9</proc/1/ns/net
@@ -172,9 +176,10 @@ if command -v unshare >/dev/null && command -v setpriv >/dev/null &&
 	check_err $? "pair inside the user's own namespace"
 	! ip link show ub >/dev/null 2>&1
 	check_err $? "nothing appeared in init_net"
-	log_test "peer netns needs CAP_NET_ADMIN over it (EPERM from a userns)"
+	log_test "$USERNS_TEST"
 else
-	ktap_skip "peer netns needs CAP_NET_ADMIN over it" "no unprivileged user namespaces"
+	log_info "no unprivileged user namespaces"
+	ktap_test_skip "$USERNS_TEST"
 fi
 
-ktap_finish
+ktap_finished

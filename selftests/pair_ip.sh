@@ -29,9 +29,26 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 KIND=$VPAIR_KIND
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 SID_ROOT=${VPAIR_SID_ROOT:-${XDG_CACHE_HOME:-${HOME:-}/.cache}/vpair/sid-root}
+# What each subtest checks; it is named "IP: CHECK" after the ip that ran
+# it. TESTS lists them in the order they run.
+declare -A CHECKS=(
+	[help]="ip link help shows the kind's syntax"
+	[add_peer_options]="ip link add sets both ends' names, namespaces, MTU, address, queues and index"
+	[peer_bare_name]="a bare word after peer names the peer"
+	[show_details]="ip -d link show prints the mode and the peer's ifindex"
+	[show_json]="ip -j -d link show has the mode and the peer's ifindex"
+	[mode_l3]="mode l3 makes both ends NOARP, mode l2 does not"
+	[mode_immutable]="a mode change is refused with the kernel's extack message"
+	[bad_keyword]="an unknown keyword is refused and creates nothing"
+	[bad_mode]="a bad, repeated or misplaced mode is refused and creates nothing"
+	[bad_peer]="a bad peer argument is refused and creates nothing"
+	[del]="ip link del of one end deletes both"
+)
 TESTS=(help add_peer_options peer_bare_name show_details show_json mode_l3
        mode_immutable bad_keyword bad_mode bad_peer del)
 
@@ -44,8 +61,6 @@ require_root
 require_cmd ip
 require_module "$(kind_module "$KIND")"
 
-ktap_header
-
 # The plugin: an installed one, or the one in tools/iproute2 (built here
 # if needed: running the test alone must not depend on "make").
 if [ -n "${VPAIR_IP_LIB_DIR:-}" ]; then
@@ -57,14 +72,14 @@ else
 	fi
 fi
 if [ "$KIND" = vpair ] && [ ! -f "$IP_LIB_DIR/link_vpair.so" ]; then
-	ktap_skip_all "no link_vpair.so in $IP_LIB_DIR (make -C tools/iproute2)"
+	exit_skip "no link_vpair.so in $IP_LIB_DIR (make -C tools/iproute2)"
 fi
 export IP_LIB_DIR
 
-ktap_plan $((2 * ${#TESTS[@]}))
+ktap_set_plan $((2 * ${#TESTS[@]}))
 log_info "link kind: $KIND, plugin from $IP_LIB_DIR"
 
-setup_ns NS0 NS1 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS0 NS1 || exit_skip "cannot create network namespaces"
 
 # The ip(8) under test, as a command line.
 IPX=()
@@ -204,7 +219,7 @@ test_help()
 		   "$out" == *"peer"* ]]
 		check_err $? "ip link help vpair does not document mode and peer"
 	fi
-	log_test "${t}_help"
+	log_test "$t: ${CHECKS[help]}"
 }
 
 # The links every later check looks at; failures are reported there.
@@ -294,7 +309,7 @@ check_peer_options()
 	is "$NS1" vpi-b ifindex "$INDEX_B"
 	is "$NS0" vpi-a iflink "if$INDEX_B"
 	is "$NS1" vpi-b iflink "if$INDEX_A"
-	log_test "${t}_add_peer_options"
+	log_test "$t: ${CHECKS[add_peer_options]}"
 }
 
 check_peer_bare_name()
@@ -304,7 +319,7 @@ check_peer_bare_name()
 	check_err "$ADD_CD" "ip link add name vpi-c type $KIND peer vpi-d failed"
 	is "$NS0" vpi-c iflink vpi-d
 	is "$NS0" vpi-d iflink vpi-c
-	log_test "${t}_peer_bare_name"
+	log_test "$t: ${CHECKS[peer_bare_name]}"
 }
 
 # "vpair mode l2 peer IFINDEX": the peer's ifindex in its own namespace.
@@ -316,7 +331,7 @@ check_show_details()
 	is "$NS1" vpi-b detail "vpair mode l2 peer $INDEX_A"
 	get "$NS0" vpi-d ifindex
 	is "$NS0" vpi-c detail "vpair mode l2 peer $REPLY"
-	log_test "${t}_show_details"
+	log_test "$t: ${CHECKS[show_details]}"
 }
 
 check_show_json()
@@ -328,7 +343,7 @@ check_show_json()
 	get "$NS0" vpi-f ifindex
 	is "$NS0" vpi-e json \
 		"\"info_kind\":\"vpair\",\"info_data\":{\"mode\":\"l3\",\"peer_ifindex\":$REPLY}"
-	log_test "${t}_show_json"
+	log_test "$t: ${CHECKS[show_json]}"
 }
 
 check_mode_l3()
@@ -345,7 +360,7 @@ check_mode_l3()
 	has_flag "$NS0" vpi-f NOARP
 	like "$NS0" vpi-g detail "vpair mode l2 peer *"
 	lacks_flag "$NS0" vpi-g NOARP
-	log_test "${t}_mode_l3"
+	log_test "$t: ${CHECKS[mode_l3]}"
 }
 
 check_mode_immutable()
@@ -354,7 +369,7 @@ check_mode_immutable()
 
 	check_err "$SET_MODE" "changing the mode was not refused by the kernel"
 	like "$NS0" vpi-e detail "vpair mode l3 *"
-	log_test "${t}_mode_immutable"
+	log_test "$t: ${CHECKS[mode_immutable]}"
 }
 
 # Refused input creates nothing.
@@ -365,7 +380,7 @@ check_bad()
 	check_err "$rc" "bad input was not refused as expected"
 	! has "$NS0" vpi-x && ! has "$NS0" vpi-y
 	check_err $? "a link was created"
-	log_test "${t}_$name"
+	log_test "$t: ${CHECKS[$name]}"
 }
 
 test_del()
@@ -386,7 +401,7 @@ test_del()
 			LEFT=1
 		fi
 	done
-	log_test "${t}_del"
+	log_test "$t: ${CHECKS[del]}"
 }
 
 skip_vpair_only()
@@ -394,8 +409,9 @@ skip_vpair_only()
 	local t=$1 name
 
 	shift
+	log_info "$t: vpair only: $*"
 	for name in "$@"; do
-		ktap_skip "${t}_$name" "vpair only"
+		ktap_test_skip "$t: ${CHECKS[$name]}"
 	done
 }
 
@@ -445,12 +461,12 @@ IPX=(ip)
 VERSION=$(ipx -V 2>&1)
 run_all ip
 if sid_ip; then
-	run_all ip_unstable
+	run_all "unstable ip"
 else
+	log_info "no iproute2 in $SID_ROOT (scripts/vm/sid.sh -- apt-get install iproute2)"
 	for name in "${TESTS[@]}"; do
-		ktap_skip "ip_unstable_$name" \
-			"no iproute2 in $SID_ROOT (scripts/vm/sid.sh -- apt-get install iproute2)"
+		ktap_test_skip "unstable ip: ${CHECKS[$name]}"
 	done
 fi
 
-ktap_finish
+ktap_finished

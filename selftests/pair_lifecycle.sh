@@ -8,18 +8,21 @@
 # on rx queue N, and an extack message on every refused request. Where
 # veth knows the request, veth's answer is checked live as the reference.
 
+set -u
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ktap_header
-[ "$VPAIR_KIND" = vpair ] || ktap_skip_all "vpair-only features"
+ktap_print_header
+[ "$VPAIR_KIND" = vpair ] || exit_skip "vpair-only features"
 require_root
 require_module vpair
 require_cmd python3 ethtool taskset
 modprobe -q veth 2>/dev/null
-[ -d /sys/module/veth ] || ktap_skip_all "veth, the reference, is not available"
-ktap_plan 11
+[ -d /sys/module/veth ] || exit_skip "veth, the reference, is not available"
+ktap_set_plan 11
 
-setup_ns NS NS2 NS3 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS NS2 NS3 || exit_skip "cannot create network namespaces"
 
 # like_veth NAME WANT ARGS...: vpair and veth both answer WANT (an errno
 # name), vpair with an extack message, and nothing is left behind.
@@ -31,7 +34,7 @@ like_veth()
 	vgot=$(reply add bad0 --kind veth "$@")
 	[ "${got%%:*}" = "$want" ] || check_err 1 "$name: got '$got', wanted $want"
 	[ "${vgot%%:*}" = "$want" ] || check_err 1 "$name: veth says '$vgot'"
-	[ -n "${got#*: }" ] && [ "${got#*: }" != "$got" ] ||
+	{ [ -n "${got#*: }" ] && [ "${got#*: }" != "$got" ]; } ||
 		check_err 1 "$name: no extack message in '$got'"
 	[ "$(ns_links "$NS" | wc -l)" -eq "${KEEP:-0}" ] ||
 		check_err 1 "$name: a device was left behind"
@@ -67,7 +70,7 @@ nl add fa --netns "/run/netns/$NS2" --peer fb --peer-netns "/run/netns/$NS3"
 check_err $? "create with both ends in foreign namespaces"
 link_exists "$NS2" fa && link_exists "$NS3" fb
 check_err $? "ends not where asked"
-no_links
+no_links "$NS"
 check_err $? "something appeared in the requesting namespace"
 ns_addr_up "$NS2" fa 10.23.10.1/24
 ns_addr_up "$NS3" fb 10.23.10.2/24
@@ -169,6 +172,7 @@ check_err $? "create with 4 queues on each end"
 ip -n "$NS" link set qb netns "$NS2"
 ns_addr_up "$NS" qa 10.23.11.1/24
 ns_addr_up "$NS2" qb 10.23.11.2/24
+# shellcheck disable=SC2016 # expanded by the inner shell
 ip netns exec "$NS" sh -c 'for q in 0 1 2 3; do echo 0 > /sys/class/net/qa/queues/tx-$q/xps_cpus; done
 	echo 3 > /sys/class/net/qa/queues/tx-2/xps_cpus'
 check_err $? "XPS setup"
@@ -193,8 +197,8 @@ for args in "--mode 7" "--mtu 67" "--peer-mtu 65536" "--addr 01:00:5e:00:00:01" 
 		# From 6.15 the core resolves the peer's namespace before the
 		# driver sees the request, and says nothing for veth either.
 		# shellcheck disable=SC2086
-		[ "$args" = "--peer-netns /proc/self/stat" ] &&
-			[ "$(reply add bad0 --kind veth $args)" = "$got" ] ||
+		{ [ "$args" = "--peer-netns /proc/self/stat" ] &&
+		  [ "$(reply add bad0 --kind veth $args)" = "$got" ]; } ||
 			check_err 1 "$args: no extack message ($got)"
 		;;
 	esac
@@ -208,6 +212,7 @@ ip -n "$NS" link del dev xa
 log_test "every refused request carries an extack message"
 
 # 10: a UDP datagram with a bad checksum stays bad across the pair
+# shellcheck disable=SC2016 # an awk program
 csum_errors() { ip netns exec "$1" awk '/^Udp:/ { n++; if (n == 2) print $8 }' /proc/net/snmp; }
 nl add ca --peer cb
 ip -n "$NS" link set cb netns "$NS2"
@@ -274,4 +279,4 @@ check_err $? "multicast MAC accepted on a live end"
 ip -n "$NS" link del dev ma1
 log_test "l2: live MAC change keeps traffic going; multicast MAC refused"
 
-ktap_finish
+ktap_finished

@@ -26,6 +26,8 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 KIND=$VPAIR_KIND
 # Test addresses, only ever configured inside the test namespaces.
 ADDR_W2=10.23.7.1
@@ -137,20 +139,19 @@ counter()
 	ns_sysfs "$1" "$2" "statistics/$3"
 }
 
-TMPD=$(mktemp -d) || ktap_bail_out "mktemp failed"
+TMPD=$(mktemp -d) || ktap_exit_fail_msg "mktemp failed"
 defer rm -rf "$TMPD"
 BPFFS=$TMPD/bpffs
 mkdir "$BPFFS"
 # A private bpffs outside /sys: ip netns exec and tc -n remount /sys.
 mount -t bpf bpf "$BPFFS" >/dev/null 2>&1 ||
-	ktap_skip_all "cannot mount bpffs (no CONFIG_BPF_SYSCALL?)"
+	exit_skip "cannot mount bpffs (no CONFIG_BPF_SYSCALL?)"
 defer umount "$BPFFS"
 
-ktap_header
-ktap_plan 4
+ktap_set_plan 4
 log_info "link kind: $KIND"
 
-setup_ns NS NS2 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS NS2 || exit_skip "cannot create network namespaces"
 ns_disable_ipv6 "$NS"
 ns_disable_ipv6 "$NS2"
 
@@ -159,20 +160,20 @@ if ! { run_cmd ip -n "$NS" link add w1 type veth peer name w2 &&
 	run_cmd ip -n "$NS" link set w1 up &&
 	ns_addr_up "$NS" w2 "$ADDR_W2/24" &&
 	run_cmd tc -n "$NS" qdisc add dev w1 clsact; }; then
-	ktap_bail_out "cannot set up the wire"
+	ktap_exit_fail_msg "cannot set up the wire"
 fi
 # Frames to p2's address go to w1's MAC (PACKET_HOST on w1; the peer
 # redirect keeps the packet type, so p2's stack accepts them).
 run_cmd ip -n "$NS" neigh replace "$ADDR_P2" dev w2 nud permanent \
 	lladdr "$(ns_sysfs "$NS" w1 address)" ||
-	ktap_bail_out "cannot add the neighbour entry"
+	ktap_exit_fail_msg "cannot add the neighbour entry"
 
 # Probe bpf() once with a harmless program (redirect to lo's peer).
 load_pin 1 "$BPFFS/probe"
 case $? in
 0) ;;
-4) ktap_skip_all "bpf() is not available" ;;
-*) ktap_bail_out "cannot load a SCHED_CLS program" ;;
+4) exit_skip "bpf() is not available" ;;
+*) ktap_exit_fail_msg "cannot load a SCHED_CLS program" ;;
 esac
 
 # attach PINNED: replace the program on w1's ingress.
@@ -220,10 +221,11 @@ make_pair()
 		ns_addr_up "$NS2" p2 "$ADDR_P2/24"
 }
 
-# test_redirect KIND NAME: bpf_redirect_peer(p1) delivers to p2 in NS2.
+# test_redirect KIND LABEL: bpf_redirect_peer(p1) delivers to p2 in NS2;
+# LABEL names the pair in the subtest's name.
 test_redirect()
 {
-	local kind=$1 name=$2 idx pin got tx0 tx1 rx0 rx1
+	local kind=$1 label=$2 idx pin got tx0 tx1 rx0 rx1
 
 	make_pair "$kind"
 	check_err $? "cannot create the $kind pair"
@@ -254,11 +256,11 @@ test_redirect()
 		[ -n "$tx0" ] && [ "$tx0" = "$tx1" ]
 		check_err $? "$kind: p1 tx_packets moved $tx0->$tx1"
 	fi
-	log_test "$name"
+	log_test "$label: bpf_redirect_peer() to one end delivers to the other, past its tx path"
 }
 
-test_redirect veth redirect_peer_veth_reference
-test_redirect "$KIND" "redirect_peer_$KIND"
+test_redirect veth "veth, the reference"
+test_redirect "$KIND" "$KIND"
 
 # Negative control: lo has no ndo_get_peer_dev, the packets are dropped.
 attach "$BPFFS/probe"
@@ -267,7 +269,7 @@ got=$(udp_through)
 log_info "lo: $got/$COUNT datagrams received"
 [ "$got" = 0 ]
 check_err $? "redirect to the peer of lo delivered $got datagrams"
-log_test "redirect_peer_no_peer_dev_drops"
+log_test "lo: bpf_redirect_peer() to a device without a peer drops the packets"
 
 # And the pair still delivers once the program targets it again.
 attach "$BPFFS/peer_$KIND"
@@ -275,6 +277,6 @@ check_err $? "cannot reattach the $KIND program"
 got=$(udp_through)
 [ "$got" = "$COUNT" ]
 check_err $? "$KIND: $got of $COUNT datagrams after reattaching"
-log_test "redirect_peer_${KIND}_again"
+log_test "$KIND: bpf_redirect_peer() delivers again once the program targets the pair"
 
-ktap_finish
+ktap_finished

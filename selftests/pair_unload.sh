@@ -6,17 +6,20 @@
 # the module loads again afterwards. Needs the module file in VPAIR_KO
 # (check-guest.sh sets it); without it the test is skipped.
 
+set -u
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ktap_header
-[ "$VPAIR_KIND" = vpair ] || ktap_skip_all "unloads the vpair module"
+ktap_print_header
+[ "$VPAIR_KIND" = vpair ] || exit_skip "unloads the vpair module"
 require_root
 require_module vpair
-[ -n "${VPAIR_KO:-}" ] && [ -f "$VPAIR_KO" ] ||
-	ktap_skip_all "VPAIR_KO does not name the module file to reload"
-ktap_plan 2
+{ [ -n "${VPAIR_KO:-}" ] && [ -f "$VPAIR_KO" ]; } ||
+	exit_skip "VPAIR_KO does not name the module file to reload"
+ktap_set_plan 2
 
-setup_ns NS NS2 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS NS2 || exit_skip "cannot create network namespaces"
 
 count_vpair()
 {
@@ -61,4 +64,4 @@ check_err $? "a pair after the reload"
 ip -n "$NS" link del dev ul3
 log_test "the module loads again and makes pairs after the unload"
 
-ktap_finish
+ktap_finished

@@ -1,108 +1,67 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run selftest programs the way the kselftest runner does: TAP 13 output,
-# one "ok"/"not ok" line per program, the program's own output indented
-# with "# ", a per-program timeout from the "settings" file, exit code 4
-# meaning skipped and 124 meaning timed out. The last line is a summary,
-# "P passed, F failed, S skipped"; the exit code is 1 if anything failed.
+# run_tests.sh PROGRAM...: run selftest programs with kselftest's own
+# runner (kselftest/runner.sh, which make copies from the kernel sources),
+# as "make run_tests" runs a kselftest collection: TAP 13, one "ok"/"not
+# ok" line per program with its output indented by "# ", the timeout of
+# the "settings" file. Then a summary line, "P passed, F failed, S
+# skipped", and exit status 1 if any program failed.
 #
-# Usage: run_tests.sh PROGRAM...
-#
-# KSFT_TIMEOUT overrides the timeout of the settings file (seconds).
-# Programs run from the directory of this script.
+# A PROGRAM without a leading "/" is one in this directory. KSFT_TIMEOUT
+# overrides the timeout of the settings file (seconds).
 
 set -u
 
-COLLECTION=vpair
-SKIP_RC=4
-TIMEOUT_RC=124
-
-cd "$(dirname "$0")" || exit 1
-
-timeout_s=45
-if [ -r settings ]; then
-	# No process substitution: /dev/fd may be missing in a minimal VM.
-	while IFS='=' read -r key value; do
-		case "$key" in
-		timeout) timeout_s=$value ;;
-		esac
-	done <settings
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -r "$here/kselftest/runner.sh" ]; then
+	echo "run_tests.sh: no $here/kselftest/runner.sh: run make first" >&2
+	exit 1
 fi
-timeout_s=${KSFT_TIMEOUT:-$timeout_s}
 
-prefix()
-{
-	sed -u -e 's/^/# /'
-}
-
-run_one()
-{
-	local num=$1 prog=$2 name rc start elapsed cmd
-
-	name=$(basename "$prog")
-	hdr="selftests: $COLLECTION: $name"
-	echo "# timeout set to $timeout_s"
-	echo "# $hdr"
-
-	if [ ! -e "$prog" ]; then
-		echo "# Warning: file $prog is missing!"
-		echo "not ok $num $hdr"
-		return 1
-	fi
-	if [ ! -x "$prog" ]; then
-		echo "# Warning: file $prog is not executable"
-		echo "not ok $num $hdr"
-		return 1
-	fi
-	case "$prog" in
-	/*|./*)	cmd=$prog ;;
-	*)	cmd=./$prog ;;
-	esac
-
-	start=$(date +%s)
-	if command -v stdbuf >/dev/null; then
-		timeout -k 10 "$timeout_s" stdbuf -oL -eL "$cmd" </dev/null 2>&1 |
-			prefix
-	else
-		timeout -k 10 "$timeout_s" "$cmd" </dev/null 2>&1 | prefix
-	fi
-	rc=${PIPESTATUS[0]}
-	elapsed=$(($(date +%s) - start))
-	echo "# $name took ${elapsed}s"
-
-	if [ "$rc" -eq 0 ]; then
-		echo "ok $num $hdr"
-		return 0
-	elif [ "$rc" -eq "$SKIP_RC" ]; then
-		echo "ok $num $hdr # SKIP"
-		return 2
-	elif [ "$rc" -eq "$TIMEOUT_RC" ] ||
-	     { [ "$rc" -eq 137 ] && [ "$elapsed" -ge "$timeout_s" ]; }; then
-		echo "#"
-		echo "not ok $num $hdr # TIMEOUT $timeout_s seconds"
-		return 1
-	fi
-	echo "not ok $num $hdr # exit=$rc"
-	return 1
-}
-
-passed=0
-failed=0
-skipped=0
-num=0
-
-echo "TAP version 13"
-echo "1..$#"
+# The runner finds itself in $BASE_DIR/kselftest and the settings of the
+# collection it runs in $BASE_DIR/<collection>, the current directory:
+# lay the two out as a kselftest install does. Each program still runs
+# from the directory it is in, so paths relative to $0 hold.
+base=$(mktemp -d) || exit 1
+trap 'rm -rf "$base"' EXIT
+ln -s "$here/kselftest" "$base/kselftest"
+mkdir "$base/vpair" && ln -s "$here/settings" "$base/vpair/settings" || exit 1
+progs=()
 for prog in "$@"; do
-	num=$((num + 1))
-	run_one "$num" "$prog"
-	case $? in
-	0) passed=$((passed + 1)) ;;
-	2) skipped=$((skipped + 1)) ;;
-	*) failed=$((failed + 1)) ;;
+	case $prog in
+	/*)	progs+=("$prog") ;;
+	*)	progs+=("$here/$prog") ;;
 	esac
 done
+cd "$base/vpair" || exit 1
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+# Count the programs' results on the runner's TAP as it goes by.
+summarize()
+{
+	local line passed=0 failed=0 skipped=0
+
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"ok "*" # SKIP")	skipped=$((skipped + 1)) ;;
+		"ok "*)			passed=$((passed + 1)) ;;
+		"not ok "*)		failed=$((failed + 1)) ;;
+		esac
+	done
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
+
+# runner.sh is not written for set -u.
+set +u
+BASE_DIR=$base
+# shellcheck disable=SC2034 # read by runner.sh
+kselftest_override_timeout=${KSFT_TIMEOUT:-}
+# shellcheck source=/dev/null # from the kernel sources, not in the tree
+. "$BASE_DIR/kselftest/runner.sh"
+# The runner writes the programs' output to /dev/stdout by name, which the
+# bare devtmpfs of a test VM lacks: bash would create a file there.
+# shellcheck disable=SC2034 # read by runner.sh
+logfile=/proc/self/fd/1
+run_many "${progs[@]}" </dev/null | summarize

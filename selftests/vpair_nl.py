@@ -6,14 +6,17 @@ pair links with attributes iproute2 cannot send without a plugin.
   vpair_nl.py add NAME [--kind K] [--mode N] [--mtu N] [--addr MAC]
               [--txq N] [--rxq N] [--peer NAME] [--peer-mtu N]
               [--peer-addr MAC] [--peer-netns PATH] [--peer-netns-fd N]
-              [--peer-txqlen N] [--peer-txq N] [--peer-rxq N] [--peer-index N] [--netns PATH]
-              [--index N]
+              [--peer-txqlen N] [--peer-txq N] [--peer-rxq N]
+              [--peer-index N] [--netns PATH] [--index N]
               [--peer-block] [--peer-raw HEX]
   vpair_nl.py change NAME [--mode N] [--peer NAME]
   vpair_nl.py show NAME        prints "mode M peer_ifindex P"
 
 On failure prints "ERRNO_NAME: extack message" on stderr and exits 1.
 --netns creates the first end in another namespace (IFLA_NET_NS_FD).
+
+As a module, request() and the attribute helpers serve the other netlink
+clients of the selftests (ovs_headroom.py).
 """
 import argparse
 import errno
@@ -22,9 +25,13 @@ import socket
 import struct
 import sys
 
+NETLINK_ROUTE, NETLINK_GENERIC = 0, 16
+SOL_NETLINK, NETLINK_EXT_ACK = 270, 11
+NLMSG_ERROR = 2
 RTM_NEWLINK, RTM_GETLINK = 16, 18
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
-IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_TXQLEN, IFLA_LINKINFO = 1, 3, 4, 13, 18
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_TXQLEN = 1, 3, 4, 13
+IFLA_LINKINFO = 18
 IFLA_NET_NS_FD, IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES = 28, 31, 32
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
 VPAIR_INFO_PEER, VPAIR_INFO_MODE, VPAIR_INFO_PEER_IFINDEX = 1, 2, 3
@@ -60,34 +67,49 @@ def parse_attrs(buf):
     return out
 
 
-def talk(msgtype, flags, body):
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
-    sock.setsockopt(270, 11, 1)  # NETLINK_EXT_ACK
+def errno_name(err):
+    """The symbolic name of errno @err ("EOPNOTSUPP" for 95, not ENOTSUP)."""
+    if err == errno.EOPNOTSUPP:
+        return "EOPNOTSUPP"
+    return errno.errorcode.get(err, str(err))
+
+
+def request(msgtype, flags, body, proto=NETLINK_ROUTE):
+    """Sends one request and waits for its ack; returns the messages that
+    came before it. A refusal raises OSError(errno, extack message)."""
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
+    sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
     sock.bind((0, 0))
     hdr = struct.pack("IHHII", 16 + len(body), msgtype,
                       NLM_F_REQUEST | NLM_F_ACK | flags, 1, 0)
     sock.send(hdr + body)
-    reply = []
+    replies = []
     while True:
         data = sock.recv(65536)
-        while data:
+        while len(data) >= 16:
             size, kind = struct.unpack("IH", data[:6])
             msg = data[16:size]
             data = data[(size + 3) & ~3:]
-            if kind == 2:  # NLMSG_ERROR
-                err = struct.unpack("i", msg[:4])[0]
-                if err == 0:
-                    return reply
-                inner = struct.unpack("I", msg[4:8])[0]
-                ext = parse_attrs(msg[4 + inner:]) if len(msg) > 4 + inner else {}
-                text = ext.get(NLMSGERR_ATTR_MSG, b"").rstrip(b"\0").decode()
-                name = errno.errorcode.get(-err, str(err))
-                if -err == errno.EOPNOTSUPP:
-                    name = "EOPNOTSUPP"
-                print(f"{name}: {text}",
-                      file=sys.stderr)
-                sys.exit(1)
-            reply.append(msg)
+            if kind != NLMSG_ERROR:
+                replies.append(msg)
+                continue
+            err = struct.unpack("i", msg[:4])[0]
+            if err == 0:
+                return replies
+            inner = struct.unpack("I", msg[4:8])[0]
+            ext = parse_attrs(msg[4 + inner:]) if len(msg) > 4 + inner else {}
+            text = ext.get(NLMSGERR_ATTR_MSG, b"").rstrip(b"\0")
+            raise OSError(-err, text.decode(errors="replace"))
+
+
+def talk(msgtype, flags, body):
+    """request() for the command line: a refusal is printed as
+    "ERRNO_NAME: extack message" and ends the program."""
+    try:
+        return request(msgtype, flags, body)
+    except OSError as e:
+        print(f"{errno_name(e.errno)}: {e.strerror}", file=sys.stderr)
+        sys.exit(1)
 
 
 def link_attrs(args, peer=False):
@@ -127,10 +149,10 @@ def cmd_add(args, change=False):
         data += u32(VPAIR_INFO_MODE, args.mode)
     if args.peer_raw is not None:
         data += attr(VPAIR_INFO_PEER, bytes.fromhex(args.peer_raw))
-    elif args.peer is not None or args.peer_block or args.peer_mtu is not None or \
-            args.peer_addr or args.peer_netns or \
-            args.peer_netns_fd is not None or args.peer_txqlen is not None or \
-            args.peer_index or args.peer_txq or args.peer_rxq:
+    elif (args.peer is not None or args.peer_block or
+          args.peer_mtu is not None or args.peer_addr or args.peer_netns or
+          args.peer_netns_fd is not None or args.peer_txqlen is not None or
+          args.peer_index or args.peer_txq or args.peer_rxq):
         data += attr(VPAIR_INFO_PEER,
                      ifinfomsg(args.peer_index) + link_attrs(args, True))
     info = attr(IFLA_INFO_KIND, args.kind.encode() + b"\0")

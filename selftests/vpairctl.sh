@@ -17,6 +17,8 @@ set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+ktap_print_header
+
 HERE=$(cd "$(dirname "$0")" && pwd)
 VPAIRCTL=${VPAIRCTL:-$HERE/../tools/vpairctl/vpairctl}
 KIND=$VPAIR_KIND
@@ -27,16 +29,15 @@ NOBODY=65534
 ECHO_REQ=4500002c424200004001165f0a1707020a1707010800f300
 ECHO_REQ+=12340001767061697263746c2d70756d70212121
 
-ktap_header
 require_root
 require_cmd ip ping python3 setpriv readlink
 require_module "$(kind_module "$KIND")"
 require_module "$(kind_module "$VPAIR_DEV")"
-[ -x "$VPAIRCTL" ] || ktap_bail_out "vpairctl not built: make -C tools/vpairctl"
-ktap_plan 17
+[ -x "$VPAIRCTL" ] || ktap_exit_fail_msg "vpairctl not built: make -C tools/vpairctl"
+ktap_set_plan 17
 log_info "link kind: $KIND, char device: $VPAIR_DEV"
 
-setup_ns NS1 NS2 NS3 || ktap_skip_all "cannot create network namespaces"
+setup_ns NS1 NS2 NS3 || exit_skip "cannot create network namespaces"
 # Only NS1 carries tun/tap traffic; keep IPv6 chatter off its wires.
 ns_disable_ipv6 "$NS1"
 
@@ -91,11 +92,11 @@ test_add_peer()
 	load_links "$NS1"
 	has pa "*: pa@pb: *" && has pb "*: pb@pa: *"
 	check_err $? "pa and pb are not each other's peer: ${LINE[pa]:-} / ${LINE[pb]:-}"
-	log_test "add_named_peer"
+	log_test "add NAME peer PEER makes two ends that name each other"
 
 	[[ "${LINE[pc]:-}" =~ ^[0-9]+:\ pc@${PREFIX}[0-9]+: ]]
 	check_err $? "peer of pc is not named ${PREFIX}%d: ${LINE[pc]:-}"
-	log_test "add_autonamed_peer"
+	log_test "add NAME without a peer names the peer by the kind's template"
 }
 
 # shellcheck disable=SC2317 # called through busywait
@@ -127,7 +128,7 @@ test_add_netns()
 	load_links "$NS2"
 	has na "*: na@if*link-netns $NS3 *" && has nc "*link-netns $NS1 *"
 	check_err $? "na or nc wrong in $NS2: ${LINE[na]:-} / ${LINE[nc]:-}"
-	log_test "add_netns_name_pid_path"
+	log_test "add places the ends in namespaces given by name, pid and path"
 }
 
 test_add_mtu_queues()
@@ -143,15 +144,16 @@ test_add_mtu_queues()
 	done
 	has mc "* mtu 2000 *" && has md "* mtu 3000 *"
 	check_err $? "mc/md: ${LINE[mc]:-} / ${LINE[md]:-}"
-	log_test "add_mtu_queues"
+	log_test "add sets the MTU of both ends, the peer's own MTU, and queues"
 }
 
 test_add_mode()
 {
-	local la lp
+	local la lp name="add ... mode l3 makes an l3 pair, l2 stays the default"
 
 	if [ "$KIND" != vpair ]; then
-		ktap_skip "add_mode_l3" "vpair only"
+		log_info "vpair only"
+		ktap_test_skip "$name"
 		return
 	fi
 	vcn "$NS1" add la peer lb mode l3
@@ -163,7 +165,7 @@ test_add_mode()
 	lp=$(vcn "$NS1" show pa)
 	[[ "$la" == *" mode l3 "* ]] && [[ "$lp" == *" mode l2 "* ]]
 	check_err $? "show: $la / $lp"
-	log_test "add_mode_l3"
+	log_test "$name"
 }
 
 test_show()
@@ -183,7 +185,7 @@ test_show()
 	check_err $? "show lists lo"
 	[ "$(grep -c '^pa ' <<<"$out")" = 1 ]
 	check_err $? "pa is not one line"
-	log_test "show_text"
+	log_test "show prints one line a link with its peer, ifindexes and netns"
 
 	# One python run checks both: "show NAME" in NS2, "show" in NS1.
 	js=$(vcn "$NS2" --json show na)
@@ -202,7 +204,7 @@ sorted(l['ifname'] for l in j[1] if l['ifname'] in ('pa','pb','ma','mb')) == ['m
 all(l['num_tx_queues'] == 3 for l in j[1] if l['ifname'] in ('ma','mb')) and
 all(l['kind'] == '$KIND' for l in j[1])"
 	check_err $? "show --json"
-	log_test "show_json"
+	log_test "show --json prints the same as JSON"
 }
 
 # shellcheck disable=SC2317 # called through busywait
@@ -226,7 +228,7 @@ test_carrier()
 	ip -n "$NS1" link set pb up
 	busywait "$BUSYWAIT_TIMEOUT" both_up
 	check_err $? "pa/pb up: $(vcn "$NS1" show)"
-	log_test "show_carrier_operstate"
+	log_test "show follows carrier and operstate as the ends go up"
 }
 
 test_del()
@@ -243,7 +245,7 @@ test_del()
 	check_err $? "pa or pb still there (or lo gone)"
 	link_gone "$NS3" nb
 	check_err $? "nb (in $NS3) survived the deletion of na"
-	log_test "del"
+	log_test "del of one end deletes both, and del lo is refused"
 }
 
 test_extack()
@@ -263,7 +265,7 @@ test_extack()
 	fi
 	link_gone "$NS1" xa
 	check_err $? "a failed add left xa behind"
-	log_test "errors_with_extack"
+	log_test "a refused add prints the kernel's extack message on one line"
 }
 
 test_tap_persist()
@@ -288,7 +290,7 @@ test_tap_persist()
 	check_err $? "ta survived nopersist"
 	link_gone "$NS1" "$name"
 	check_err $? "$name survived del"
-	log_test "tap_tun_persist"
+	log_test "tap and tun persist, a name template, nopersist and del"
 }
 
 test_tap_owner_group()
@@ -320,15 +322,16 @@ test_tap_owner_group()
 	for t in to1 to2 tg1 tg2; do
 		vcn "$NS1" del "$t"
 	done
-	log_test "tap_owner_group"
+	log_test "tap owner and group decide who may attach"
 }
 
 test_multi_queue()
 {
-	local pid q
+	local pid q name="tap ... multi-queue 2 holds two queues until vpairctl exits"
 
 	if [[ "$(vc features)" != *" multi-queue "* ]]; then
-		ktap_skip "tap_multi_queue_hold" "$VPAIR_DEV lacks IFF_MULTI_QUEUE"
+		log_info "$VPAIR_DEV lacks IFF_MULTI_QUEUE"
+		ktap_test_skip "$name"
 		return
 	fi
 	# Not through vcn: $! must be vpairctl itself.
@@ -345,7 +348,7 @@ test_multi_queue()
 	check_err $? "vpairctl tap (holding) did not exit 0 on SIGTERM"
 	busywait "$BUSYWAIT_TIMEOUT" link_gone "$NS1" tq
 	check_err $? "tq survived its holder"
-	log_test "tap_multi_queue_hold"
+	log_test "$name"
 }
 
 test_pump_tun()
@@ -372,7 +375,7 @@ test_pump_tun()
 	[ $? = 1 ] && [[ "$out" == "vpairctl: Error: timeout"* ]]
 	check_err $? "recv without traffic: $out"
 	vcn "$NS1" del pt
-	log_test "pump_tun_send_recv"
+	log_test "pump sends an echo request into a tun and reads the reply"
 }
 
 test_pump_tap_echo()
@@ -397,7 +400,7 @@ test_pump_tap_echo()
 	check_err $? "pump echo 3 exited $rc"
 	link_gone "$NS1" pe
 	check_err $? "transient pe survived the pump"
-	log_test "pump_tap_echo_ping"
+	log_test "pump echo answers pings through a tap, then the tap goes"
 }
 
 # bad RC ARGS...: vpairctl must exit RC with one line on stderr, nothing
@@ -447,7 +450,7 @@ test_bad_input()
 	bad 1 --dev /nonexistent/dev -n "$NS1" tap ta
 	link_gone "$NS1" pa && link_gone "$NS1" ta
 	check_err $? "bad input left a link"
-	log_test "bad_input_exit_status"
+	log_test "bad input exits 2 for usage, 1 for a failed operation, with one line"
 
 	for v in add del show tap tun pump features ""; do
 		out=$(vc $v --help)
@@ -455,7 +458,7 @@ test_bad_input()
 		[[ "$out" == "Usage: vpairctl"* ]]
 		check_err $? "$v --help: $out"
 	done
-	log_test "help_for_each_verb"
+	log_test "every verb prints its usage for --help"
 }
 
 test_add_peer
@@ -473,4 +476,4 @@ test_pump_tun
 test_pump_tap_echo
 test_bad_input
 
-ktap_finish
+ktap_finished

@@ -5,6 +5,8 @@
 #   make [KDIR=<kernel build dir>]   build vpair.ko for one kernel
 #   make check [KVERS="6.1 6.12 7.2"] build + selftests in a VM per kernel
 #   make demo | lint | clean
+#   make bench [KVERS=6.12] [METRICS="pktgen udp*"] [ICOUNT=1] [AA=1] [ROUNDS=7]
+#                              vpair against veth and tun in a VM; see README
 #   make install | uninstall   [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
 #   make dkms-install | dkms-uninstall [KERNELRELEASE=...]
 #   make sign                  [MOK_KEY=/var/lib/dkms/mok.key MOK_PUB=...]
@@ -37,7 +39,7 @@ PROBES_H := driver/compat/generated/probes.h
 TOOLS := tools/vpairctl tools/iproute2
 
 .PHONY: all modules probes clean check demo lint install uninstall \
-	dkms-install dkms-uninstall sign selftests
+	dkms-install dkms-uninstall sign selftests bench
 
 all: modules
 
@@ -110,6 +112,12 @@ check:
 
 demo:
 	tools/demo.sh
+
+# One kernel unless KVERS is given: a full run takes up to 20 minutes.
+BENCH_KVERS := $(if $(filter command line environment,$(origin KVERS)),$(KVERS),6.12)
+bench:
+	scripts/bench/bench.sh $(if $(ICOUNT),--icount) $(if $(AA),--aa) \
+		$(if $(ROUNDS),--rounds $(ROUNDS)) $(BENCH_KVERS) -- $(foreach m,$(METRICS),'$(m)')
 
 # Without headers for the running kernel, lint against Debian 12's 6.12.
 lint:

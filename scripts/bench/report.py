@@ -237,15 +237,17 @@ def chart(run, fl, png, title):
 set terminal pngcairo size 900,{140 + 22 * len(keys)} font "sans,10"
 set output "{png}"
 set title "{title}"
-set xlabel "A/B per-round ratio: median (dot), min-max (bar); grey: A/A floor"
+set xlabel "A/B per-round ratio (log scale): median (dot), min-max (bar); grey: A/A floor"
+set termoption noenhanced
 set ytics ()
 set yrange [{len(keys)}:-1]
+set logscale x 2
 set grid xtics
 set key off
+set arrow from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb "black"
 plot "{dat}" using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) \\
 	with boxxyerror fill solid 0.35 noborder lc rgb "#a0a0a0", \\
-     "{dat}" using 3:1:4:5:ytic(2) with xerrorbars pt 7 ps 0.8 lc rgb "#1060c0", \\
-     1 with lines lc rgb "black" dt 2
+     "{dat}" using 3:1:4:5:ytic(2) with xerrorbars pt 7 ps 0.8 lc rgb "#1060c0"
 """
     subprocess.run(["gnuplot"], input=script, text=True, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

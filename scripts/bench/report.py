@@ -12,8 +12,10 @@ report.py index --results DIR --index FILE
 Per metric: the medians of A and B over the counted rounds, their ratio,
 the median, minimum and maximum of the per-round ratios A/B. The A/A
 floor of a metric is the min-max band of its per-round ratios in the
-newest A/A run on the same kernel and clock; an A/B median ratio inside
-it is "no difference".
+newest A/A run on the same kernel and clock that measured it; an A/B
+median ratio inside it is "no difference". The index takes each metric
+from the newest run that measured it, so a METRICS=... run replaces only
+its own rows.
 """
 import argparse
 import datetime
@@ -32,6 +34,7 @@ class Metric:
         self.better, self.group, self.desc = better, group, desc
         self.vals = {}      # (round, slot) -> (kind, value)
         self.fails = 0
+        self.source = None  # the result file it was read from
 
     @property
     def key(self):
@@ -129,19 +132,32 @@ def read_tsv(path):
     return run
 
 
-def newest(results, kernel, clock, mode):
-    files = sorted(glob.glob(os.path.join(
+def runs_of(results, kernel, clock, mode):
+    """The result files of a kernel, clock and mode, oldest first."""
+    return sorted(glob.glob(os.path.join(
         results, f"*-{kernel}-{clock}-{mode}.tsv")))
-    return files[-1] if files else None
+
+
+def current(results, kernel, clock, mode):
+    """Each metric from the newest run that measured it (a run with
+    METRICS=... replaces only its own rows), and the files used."""
+    cur, used = Run(), []
+    for path in runs_of(results, kernel, clock, mode):
+        run = read_tsv(path)
+        for k, m in run.metrics.items():
+            cur.metrics[k] = m
+            m.source = path
+        cur.facts = run.facts
+    for m in cur.metrics.values():
+        if m.source not in used:
+            used.append(m.source)
+    return cur, used
 
 
 def floors(results, kernel, clock):
     """key -> (min, max) of the per-round ratios of the newest A/A run."""
-    path = newest(results, kernel, clock, "aa")
-    if not path:
-        return {}
     out = {}
-    for k, m in read_tsv(path).metrics.items():
+    for k, m in current(results, kernel, clock, "aa")[0].metrics.items():
         q = m.ratios()
         if q:
             out[k] = (min(q), max(q))
@@ -312,41 +328,44 @@ def write_index(results, index):
            "clock mode; a median ratio inside it is \"no difference\".", ""]
     for k in kernels:
         for clock in ("icount", "wall"):
-            ab = newest(results, k, clock, "ab")
-            if not ab:
+            run, used = current(results, k, clock, "ab")
+            if not used:
                 continue
-            rerender(ab, results)
-            run = read_tsv(ab)
+            for path in used:
+                rerender(path, results)
             fl = floors(results, k, clock)
             other = floors(results, k, "wall" if clock == "icount"
                            else "icount")
-            base = os.path.basename(ab)[:-4]
+            png = os.path.join(results, f"current-{k}-{clock}.png")
+            chart(run, fl, png, f"{k}, {clock} clock, vpair vs veth / tun")
             out += [f"## {k}, {clock} clock", "",
-                    f"[details and every round]({rel}/{base}.md), "
-                    f"{run.facts.get('rounds')} rounds, "
-                    f"{run.facts.get('date')}", "",
-                    f"![{k} {clock}]({rel}/{base}.png)", "",
+                    "Details and every round: " + ", ".join(
+                        f"[{os.path.basename(p)[:-4]}]({rel}/"
+                        f"{os.path.basename(p)[:-4]}.md)" for p in used),
+                    "", f"![{k} {clock}]({rel}/{os.path.basename(png)})", "",
                     "| metric | unit | vpair | anchor | median A/B | "
-                    "min–max | A/A floor | A/A floor, other clock | "
-                    "verdict |", "|---|---|---|---|---|---|---|---|---|"]
+                    "min–max | rounds | A/A floor | A/A floor, other clock "
+                    "| verdict |", "|---|---|---|---|---|---|---|---|---|---|"]
             for key, m in run.metrics.items():
                 s = summary(m)
                 if not s:
-                    out.append(f"| {key} | {m.unit} | – | – | – | – | – | – "
-                               f"| failed |")
+                    out.append(f"| {key} | {m.unit} | – | – | – | – | 0 | – "
+                               f"| – | failed |")
                     continue
                 out.append(
                     f"| {key} | {m.unit}{' ↓' if m.better == 'down' else ''}"
                     f" | {fmt(s['a'])} | {m.kinds()[1]} {fmt(s['b'])} "
                     f"| {s['q']:.3f} | {s['min']:.3f}–{s['max']:.3f} "
-                    f"| {band(fl.get(key))} | {band(other.get(key))} "
+                    f"| {s['n']} | {band(fl.get(key))} "
+                    f"| {band(other.get(key))} "
                     f"| {verdict(m, s['q'], fl.get(key))} |")
             out.append("")
-        aa = [newest(results, k, c, "aa") for c in ("icount", "wall")]
-        aa = [os.path.basename(p) for p in aa if p]
+        aa = [p for c in ("icount", "wall")
+              for p in current(results, k, c, "aa")[1]]
         if aa:
             out += [f"A/A runs for {k}: " + ", ".join(
-                f"[{p[:-4]}]({rel}/{p[:-4]}.md)" for p in aa), ""]
+                f"[{os.path.basename(p)[:-4]}]({rel}/"
+                f"{os.path.basename(p)[:-4]}.md)" for p in aa), ""]
     with open(index, "w") as f:
         f.write("\n".join(out) + "\n")
 

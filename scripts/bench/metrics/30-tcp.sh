@@ -9,19 +9,23 @@ TCP_BYTES=${TCP_BYTES:-64M}
 # print the receiver's MB/s (10^6 bytes/s). "" as NS means this one.
 iperf3_mbs()
 {
-	local cns=$1 sns=$2 ip=$3 cpu=$4 spid out bps
+	local cns=$1 sns=$2 ip=$3 cpu=$4 spid out bps="" try
 	local -a cexec=() sexec=()
 	shift 4
 	[ -n "$cns" ] && cexec=(nsenter --net="/run/netns/$cns")
 	[ -n "$sns" ] && sexec=(nsenter --net="/run/netns/$sns")
-	"${sexec[@]}" iperf3 -s -1 -A "$(other_cpu "$cpu")" >/dev/null 2>&1 &
-	spid=$!
-	sleep 0.5	# guest time: free under icount
-	out=$("${cexec[@]}" iperf3 -c "$ip" -n "$TCP_BYTES" -A "$cpu" -J "$@")
-	kill $spid 2>/dev/null
-	wait $spid 2>/dev/null
-	bps=$(awk '/"sum_received"/ { f = 1 } f && /"bits_per_second"/ {
-		gsub(/[^0-9.e+]/, "", $2); print $2; exit }' <<<"$out")
+	# A busy host can leave the server not yet listening: try again.
+	for try in 1 2 3; do
+		"${sexec[@]}" iperf3 -s -1 -A "$(other_cpu "$cpu")" >/dev/null 2>&1 &
+		spid=$!
+		sleep $((try / 2)).5	# guest time: free under icount
+		out=$("${cexec[@]}" iperf3 -c "$ip" -n "$TCP_BYTES" -A "$cpu" -J "$@")
+		kill $spid 2>/dev/null
+		wait $spid 2>/dev/null
+		bps=$(awk '/"sum_received"/ { f = 1 } f && /"bits_per_second"/ {
+			gsub(/[^0-9.e+]/, "", $2); print $2; exit }' <<<"$out")
+		[ -n "$bps" ] && break
+	done
 	[ -n "$bps" ] || return 1
 	awk -v b="$bps" 'BEGIN { printf "%.1f\n", b / 8 / 1e6 }'
 }

@@ -6,6 +6,8 @@
 #   make check [KVERS="6.12 ..."]    build + selftests in a VM per kernel
 #                                    (default: every supported kernel)
 #   make demo | lint | clean
+#   make bench [KVERS=6.12] [METRICS="pktgen udp*"] [ICOUNT=1] [AA=1] [ROUNDS=7]
+#                              vpair against veth and tun in a VM; see README
 #   make install | uninstall   [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
 #   make dkms-install | dkms-uninstall [KERNELRELEASE=...]
 #   make sign                  [MOK_KEY=/var/lib/dkms/mok.key MOK_PUB=...]
@@ -39,7 +41,7 @@ PROBES_H := driver/compat/generated/probes.h
 TOOLS := tools/vpairctl tools/iproute2
 
 .PHONY: all modules probes clean check demo lint install uninstall \
-	dkms-install dkms-uninstall sign selftests
+	dkms-install dkms-uninstall sign selftests bench
 
 all: modules
 
@@ -112,6 +114,12 @@ check:
 
 demo:
 	scripts/demo.sh
+
+# One kernel unless KVERS is given: a full run takes up to 20 minutes.
+BENCH_KVERS := $(if $(filter command line environment,$(origin KVERS)),$(KVERS),6.12)
+bench:
+	scripts/bench/bench.sh $(if $(ICOUNT),--icount) $(if $(AA),--aa) \
+		$(if $(ROUNDS),--rounds $(ROUNDS)) $(BENCH_KVERS) -- $(foreach m,$(METRICS),'$(m)')
 
 # Without headers for the running kernel, lint against the default kernel.
 lint:

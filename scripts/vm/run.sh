@@ -134,8 +134,14 @@ make_initrd() {
 	cat "$base" "$TMP/extra.cpio" >"$TMP/initrd"
 }
 
+# VPAIR_ICOUNT=N: guest time counts guest instructions (2^N ns each) and
+# skips idle time, so rates timed inside the guest do not depend on host
+# load. icount needs single-threaded TCG, whatever KVM can do.
 accel_args() {
-	if kvm_usable; then
+	if [[ -n ${VPAIR_ICOUNT:-} ]]; then
+		[[ $VPAIR_ICOUNT =~ ^[0-9]+$ ]] || die "VPAIR_ICOUNT must be a number"
+		echo "-accel tcg,thread=single,tb-size=512 -cpu max -icount shift=$VPAIR_ICOUNT,sleep=off"
+	elif kvm_usable; then
 		echo "-accel kvm -cpu host"
 	else
 		echo "-accel tcg,thread=multi,tb-size=512 -cpu max"

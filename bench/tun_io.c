@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tun_io: per-packet read() and write() rates of a tun-ABI char device
+ * (/dev/net/tun or /dev/net/vpair), one thread, 64-byte packets.
+ *
+ * write: COUNT packets written to a fresh interface NAME; each is an IPv4
+ *	UDP datagram for an address that is not local, which the stack drops
+ *	right after the route lookup (forwarding is off in the guest). The
+ *	interface's rx_packets counter must grow by COUNT.
+ * read:  COUNT datagrams are first queued by a UDP socket into the
+ *	interface (its txqueuelen raised to hold them all), then timed while
+ *	they are read back: the sender is out of the measured window.
+ *
+ * usage: tun_io CHARDEV tun|tap write|read NAME COUNT CPU
+ * prints: pps=<rate> packets=<n> [rx=<rx_packets delta>]
+ */
+#include <arpa/inet.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <linux/if_ether.h>
+#include <sys/socket.h>
+#include "bench.h"
+
+#define PKT_LEN		64
+#define LOCAL_IP	"10.77.0.1"
+#define PEER_IP		"10.77.0.2"	/* on-link, not local */
+#define PEER_MAC	"\x02\x00\x00\x4d\x00\x02"
+
+static char name[IFNAMSIZ];
+
+static void if_ioctl(unsigned long req, struct ifreq *ifr, const char *what)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	snprintf(ifr->ifr_name, IFNAMSIZ, "%s", name);
+	if (s < 0 || ioctl(s, req, ifr))
+		die("%s %s", what, name);
+	close(s);
+}
+
+static void set_addr(unsigned long req, const char *ip)
+{
+	struct ifreq ifr = {};
+	struct sockaddr_in *sa = (struct sockaddr_in *)&ifr.ifr_addr;
+
+	sa->sin_family = AF_INET;
+	inet_pton(AF_INET, ip, &sa->sin_addr);
+	if_ioctl(req, &ifr, "set address");
+}
+
+static void write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, val, strlen(val)) < 0)
+		die("write %s", path);
+	close(fd);
+}
+
+/* Up with LOCAL_IP/24, no IPv6 chatter, a queue that holds QLEN packets. */
+static void if_setup(int qlen)
+{
+	struct ifreq ifr = {};
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 name);
+	write_file(path, "1");
+	ifr.ifr_qlen = qlen;
+	if_ioctl(SIOCSIFTXQLEN, &ifr, "txqueuelen");
+	set_addr(SIOCSIFADDR, LOCAL_IP);
+	set_addr(SIOCSIFNETMASK, "255.255.255.0");
+	memset(&ifr, 0, sizeof(ifr));
+	if_ioctl(SIOCGIFFLAGS, &ifr, "get flags");
+	ifr.ifr_flags |= IFF_UP;
+	if_ioctl(SIOCSIFFLAGS, &ifr, "up");
+}
+
+/* TAP: the peer's MAC, so that the kernel sends without resolving it. */
+static void add_peer_neigh(void)
+{
+	struct arpreq ar = {};
+	struct sockaddr_in *sa = (struct sockaddr_in *)&ar.arp_pa;
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	sa->sin_family = AF_INET;
+	inet_pton(AF_INET, PEER_IP, &sa->sin_addr);
+	ar.arp_ha.sa_family = ARPHRD_ETHER;
+	memcpy(ar.arp_ha.sa_data, PEER_MAC, ETH_ALEN);
+	ar.arp_flags = ATF_PERM | ATF_COM;
+	snprintf(ar.arp_dev, sizeof(ar.arp_dev), "%s", name);
+	if (s < 0 || ioctl(s, SIOCSARP, &ar))
+		die("SIOCSARP %s", name);
+	close(s);
+}
+
+static unsigned long long rx_packets(void)
+{
+	char path[128];
+	unsigned long long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/rx_packets",
+		 name);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%llu", &n) != 1)
+		die("read %s", path);
+	fclose(f);
+	return n;
+}
+
+static uint16_t ip_csum(const void *data, int len)
+{
+	const uint16_t *p = data;
+	uint32_t sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *p++;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+/* A 64-byte packet from the peer to a non-local address, L2 header for TAP. */
+static int build_packet(char *pkt, int mode)
+{
+	struct iphdr *ip;
+	struct udphdr *udp;
+	int l2 = 0;
+
+	memset(pkt, 0, PKT_LEN);
+	if (mode == IFF_TAP) {
+		struct ifreq ifr = {};
+
+		if_ioctl(SIOCGIFHWADDR, &ifr, "get MAC");
+		memcpy(pkt, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+		memcpy(pkt + ETH_ALEN, PEER_MAC, ETH_ALEN);
+		pkt[12] = 0x08;
+		l2 = ETH_HLEN;
+	}
+	ip = (struct iphdr *)(pkt + l2);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(PKT_LEN - l2);
+	inet_pton(AF_INET, PEER_IP, &ip->saddr);
+	inet_pton(AF_INET, "10.77.0.9", &ip->daddr);
+	ip->check = ip_csum(ip, sizeof(*ip));
+	udp = (struct udphdr *)(ip + 1);
+	udp->source = htons(9);
+	udp->dest = htons(9);
+	udp->len = htons(PKT_LEN - l2 - sizeof(*ip));
+	return PKT_LEN;
+}
+
+static void bench_write(int fd, int mode, long count)
+{
+	unsigned long long rx0, rx1;
+	char pkt[PKT_LEN];
+	uint64_t t0, t1;
+	int len = build_packet(pkt, mode);
+	long i;
+
+	rx0 = rx_packets();
+	t0 = now_ns();
+	for (i = 0; i < count; i++)
+		if (write(fd, pkt, len) != len)
+			die("write %ld", i);
+	t1 = now_ns();
+	rx1 = rx_packets();
+	printf("pps=%.0f packets=%ld rx=%llu\n", count * 1e9 / (t1 - t0), count,
+	       rx1 - rx0);
+}
+
+/* Queue COUNT datagrams that leave through the interface. */
+static void queue_datagrams(int mode, long count)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(9) };
+	char payload[PKT_LEN];
+	struct mmsghdr msgs[64];
+	struct iovec iov = { payload, PKT_LEN - 28 - (mode == IFF_TAP ? ETH_HLEN : 0) };
+	int s, buf = 64 << 20, i, n;
+
+	memset(payload, 0x5a, sizeof(payload));
+	inet_pton(AF_INET, PEER_IP, &sa.sin_addr);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+		die("connect %s", PEER_IP);
+	if (setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)))
+		die("SO_SNDBUFFORCE");
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < 64; i++) {
+		msgs[i].msg_hdr.msg_iov = &iov;
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (count > 0) {
+		n = sendmmsg(s, msgs, count < 64 ? count : 64, 0);
+		if (n <= 0)
+			die("sendmmsg");
+		count -= n;
+	}
+	close(s);
+}
+
+static void bench_read(int fd, int mode, long count)
+{
+	char buf[2048];
+	uint64_t t0, t1;
+	long got = 0;
+	ssize_t n;
+
+	if (mode == IFF_TAP)
+		add_peer_neigh();
+	queue_datagrams(mode, count);
+	usleep(50000);	/* let the qdisc hand everything to the device */
+	if (fcntl(fd, F_SETFL, O_NONBLOCK))
+		die("O_NONBLOCK");
+	t0 = now_ns();
+	while (got < count) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0)
+			die("read");
+		got += n == PKT_LEN;
+	}
+	t1 = now_ns();
+	printf("pps=%.0f packets=%ld\n", got * 1e9 / (t1 - t0), got);
+	if (got < count * 99 / 100)
+		fprintf(stderr, "tun_io: only %ld of %ld packets queued\n", got,
+			count);
+}
+
+int main(int argc, char **argv)
+{
+	int mode, fd;
+	long count;
+
+	if (argc != 7) {
+		fprintf(stderr, "usage: %s CHARDEV tun|tap write|read NAME COUNT CPU\n",
+			argv[0]);
+		return 2;
+	}
+	mode = tun_mode(argv[2]);
+	snprintf(name, sizeof(name), "%s", argv[4]);
+	count = atol(argv[5]);
+	pin_cpu(atoi(argv[6]));
+	fd = tun_open(argv[1], name, mode | IFF_NO_PI);
+	if_setup(count + 1024);
+	if (!strcmp(argv[3], "write"))
+		bench_write(fd, mode, count);
+	else if (!strcmp(argv[3], "read"))
+		bench_read(fd, mode, count);
+	else
+		return 2;
+	return 0;
+}

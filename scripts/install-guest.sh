@@ -39,14 +39,9 @@ ip link del dev al1 2>/dev/null
 ip netns del al-n1
 
 # link_vtun.so: ip prints the char device's links like tun's
-python3 -c '
-import fcntl, os, struct, time
-fd = os.open("/dev/net/vpair", os.O_RDWR)
-fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH22x", b"alvt0", 0x0002 | 0x1000))
-os.system("ip -d link show alvt0 > /tmp/alvt0.txt")
-' && grep -q 'vtun type tap pi off vnet_hdr off persist off' /tmp/alvt0.txt
+python3 "$TOP/selftests/vpair_tun.py" --dev /dev/net/vpair tap alvt0 -- ip -d link show alvt0 |
+	grep -q 'vtun type tap pi off vnet_hdr off persist off'
 verdict $? "ip -d link show prints a vtun link like a tun (installed link_vtun.so)"
-rm -f /tmp/alvt0.txt
 
 # /dev node: depmod put it in modules.devname; opening it loads the module
 unload_vpair

@@ -178,16 +178,20 @@ def band(fl):
     return f"{fl[0]:.3f}–{fl[1]:.3f}" if fl else "–"
 
 
-def verdict(m, q, fl):
-    if q is None:
-        return "no data"
+def verdict(m, s, fl):
+    """Inside the floor: none. Outside: a difference, called marginal
+    while some round's ratio still falls inside the floor."""
     if not fl:
         return "no A/A floor yet"
+    q = s["q"]
     if fl[0] <= q <= fl[1]:
         return "no difference"
     better = (q > fl[1]) == (m.better == "up")
     pct = abs(q - 1) * 100
-    return f"vpair {'better' if better else 'worse'} by {pct:.0f}%"
+    v = f"vpair {'better' if better else 'worse'} by {pct:.1f}%"
+    if s["min"] <= fl[1] and s["max"] >= fl[0]:
+        v += " (marginal: rounds overlap the floor)"
+    return v
 
 
 def summary(m):
@@ -212,7 +216,7 @@ def table(run, fl, aa_mode):
                         f"| – | failed ({m.fails}) |")
             continue
         f = fl.get(k)
-        v = "A/A run" if aa_mode else verdict(m, s["q"], f)
+        v = "A/A run" if aa_mode else verdict(m, s, f)
         if m.fails:
             v += f" ({m.fails} failed runs)"
         rows.append(
@@ -325,7 +329,9 @@ def write_index(results, index):
            "device). Ratios are A/B, per round; ↓ marks a metric where "
            "lower is better. The A/A floor is the min–max band of the "
            "per-round ratios of the anchor against itself in the same "
-           "clock mode; a median ratio inside it is \"no difference\".", ""]
+           "clock mode; a median ratio inside it is \"no difference\", "
+           "one outside it a difference, \"marginal\" while some rounds "
+           "still fall inside the floor.", ""]
     for k in kernels:
         for clock in ("icount", "wall"):
             run, used = current(results, k, clock, "ab")
@@ -358,7 +364,7 @@ def write_index(results, index):
                     f"| {s['q']:.3f} | {s['min']:.3f}–{s['max']:.3f} "
                     f"| {s['n']} | {band(fl.get(key))} "
                     f"| {band(other.get(key))} "
-                    f"| {verdict(m, s['q'], fl.get(key))} |")
+                    f"| {verdict(m, s, fl.get(key))} |")
             out.append("")
         aa = [p for c in ("icount", "wall")
               for p in current(results, k, c, "aa")[1]]

@@ -26,6 +26,7 @@ import subprocess
 import sys
 
 ANCHOR = {"pair": "veth", "chr": "tun"}
+CLIP = 2            # the chart shows ratios from 1/CLIP to CLIP
 
 
 class Metric:
@@ -252,16 +253,20 @@ def chart(run, fl, png, title):
             if not s:
                 continue
             lo, hi = fl.get(k, (1, 1))
-            f.write(f"{i} {k} {s['q']} {s['min']} {s['max']} {lo} {hi}\n")
+            v = [min(max(x, 1 / CLIP), CLIP)
+                 for x in (s["q"], s["min"], s["max"], lo, hi)]
+            name = k + (" (off scale)" if v[0] != s["q"] else "")
+            f.write(f"{i} \"{name}\" " + " ".join(map(str, v)) + "\n")
     script = f"""
 set terminal pngcairo size 900,{140 + 22 * len(keys)} font "sans,10"
 set output "{png}"
 set title "{title}"
-set xlabel "A/B per-round ratio (log scale): median (dot), min-max (bar); grey: A/A floor"
+set xlabel "A/B per-round ratio (log scale, cut at {1 / CLIP}-{CLIP}): median (dot), min-max (bar); grey: A/A floor"
 set termoption noenhanced
 set ytics ()
 set yrange [{len(keys)}:-1]
 set logscale x 2
+set xrange [{1 / CLIP}:{CLIP}]
 set grid xtics
 set key off
 set arrow from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb "black"

@@ -82,6 +82,17 @@ clock_name()
 	fi
 }
 
+# keep_console KVER DIR: a failed guest's kernel log outlives the staging
+# directory, in the cache next to the VM logs.
+keep_console()
+{
+	local logs=${XDG_CACHE_HOME:-$HOME/.cache}/vpair/logs
+	local f
+	f="$logs/bench-$1-$(date +%Y%m%d-%H%M%S).console.log"
+	mkdir -p "$logs" && cp "$2/$1.console.log" "$f" &&
+		echo "# kernel console log kept: $f"
+}
+
 run_kernel()
 {
 	local kver=$1 dir=$2 raw="$2/$1.raw" t0 rc load
@@ -100,6 +111,7 @@ run_kernel()
 		"${metrics[@]}" | tee "$raw" | grep --line-buffered -v '^VAL '
 	rc=${PIPESTATUS[0]}
 	echo "# ==== kernel $kver: $((SECONDS - t0)) s in the VM (exit $rc)"
+	[ "$rc" -eq 0 ] || keep_console "$kver" "$dir"
 	python3 "$top/scripts/bench/report.py" run --raw "$raw" \
 		--clock "$(clock_name)" --mode "$mode" --rounds "$rounds" \
 		--seconds $((SECONDS - t0)) \

@@ -26,6 +26,7 @@ import subprocess
 import sys
 
 ANCHOR = {"pair": "veth", "chr": "tun"}
+CLIP = 2            # the chart shows ratios from 1/CLIP to CLIP
 
 
 class Metric:
@@ -178,16 +179,20 @@ def band(fl):
     return f"{fl[0]:.3f}–{fl[1]:.3f}" if fl else "–"
 
 
-def verdict(m, q, fl):
-    if q is None:
-        return "no data"
+def verdict(m, s, fl):
+    """Inside the floor: none. Outside: a difference, called marginal
+    while some round's ratio still falls inside the floor."""
     if not fl:
         return "no A/A floor yet"
+    q = s["q"]
     if fl[0] <= q <= fl[1]:
         return "no difference"
     better = (q > fl[1]) == (m.better == "up")
     pct = abs(q - 1) * 100
-    return f"vpair {'better' if better else 'worse'} by {pct:.0f}%"
+    v = f"vpair {'better' if better else 'worse'} by {pct:.1f}%"
+    if s["min"] <= fl[1] and s["max"] >= fl[0]:
+        v += " (marginal: rounds overlap the floor)"
+    return v
 
 
 def summary(m):
@@ -212,7 +217,7 @@ def table(run, fl, aa_mode):
                         f"| – | failed ({m.fails}) |")
             continue
         f = fl.get(k)
-        v = "A/A run" if aa_mode else verdict(m, s["q"], f)
+        v = "A/A run" if aa_mode else verdict(m, s, f)
         if m.fails:
             v += f" ({m.fails} failed runs)"
         rows.append(
@@ -248,16 +253,20 @@ def chart(run, fl, png, title):
             if not s:
                 continue
             lo, hi = fl.get(k, (1, 1))
-            f.write(f"{i} {k} {s['q']} {s['min']} {s['max']} {lo} {hi}\n")
+            v = [min(max(x, 1 / CLIP), CLIP)
+                 for x in (s["q"], s["min"], s["max"], lo, hi)]
+            name = k + (" (off scale)" if v[0] != s["q"] else "")
+            f.write(f"{i} \"{name}\" " + " ".join(map(str, v)) + "\n")
     script = f"""
 set terminal pngcairo size 900,{140 + 22 * len(keys)} font "sans,10"
 set output "{png}"
 set title "{title}"
-set xlabel "A/B per-round ratio (log scale): median (dot), min-max (bar); grey: A/A floor"
+set xlabel "A/B per-round ratio (log scale, cut at {1 / CLIP}-{CLIP}): median (dot), min-max (bar); grey: A/A floor"
 set termoption noenhanced
 set ytics ()
 set yrange [{len(keys)}:-1]
 set logscale x 2
+set xrange [{1 / CLIP}:{CLIP}]
 set grid xtics
 set key off
 set arrow from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb "black"
@@ -325,7 +334,9 @@ def write_index(results, index):
            "device). Ratios are A/B, per round; ↓ marks a metric where "
            "lower is better. The A/A floor is the min–max band of the "
            "per-round ratios of the anchor against itself in the same "
-           "clock mode; a median ratio inside it is \"no difference\".", ""]
+           "clock mode; a median ratio inside it is \"no difference\", "
+           "one outside it a difference, \"marginal\" while some rounds "
+           "still fall inside the floor.", ""]
     for k in kernels:
         for clock in ("icount", "wall"):
             run, used = current(results, k, clock, "ab")
@@ -358,7 +369,7 @@ def write_index(results, index):
                     f"| {s['q']:.3f} | {s['min']:.3f}–{s['max']:.3f} "
                     f"| {s['n']} | {band(fl.get(key))} "
                     f"| {band(other.get(key))} "
-                    f"| {verdict(m, s['q'], fl.get(key))} |")
+                    f"| {verdict(m, s, fl.get(key))} |")
             out.append("")
         aa = [p for c in ("icount", "wall")
               for p in current(results, k, c, "aa")[1]]

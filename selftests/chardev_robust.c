@@ -193,13 +193,46 @@ TEST_F(robust, sndbuf_applies_to_queues_attached_later)
 	close(fd2);
 }
 
+#define OPTMEM_MAX	"/proc/sys/net/core/optmem_max"
+
+/*
+ * Swap net.core.optmem_max for @val, the old value in @old. It is per
+ * namespace since 6.9; before, only the initial namespace has it.
+ */
+static int swap_optmem_max(const char *val, char *old, size_t len)
+{
+	int self_ns = -1, init_ns = -1, ret = -1;
+	FILE *f = fopen(OPTMEM_MAX, "r+");
+
+	if (!f) {
+		self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		init_ns = open("/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
+		if (self_ns < 0 || init_ns < 0 || setns(init_ns, CLONE_NEWNET))
+			goto out;
+		f = fopen(OPTMEM_MAX, "r+");
+	}
+	if (f && fgets(old, (int)len, f)) {
+		rewind(f);
+		ret = fputs(val, f) < 0 ? -1 : 0;
+	}
+	if (f && fclose(f))
+		ret = -1;
+	if (self_ns >= 0 && setns(self_ns, CLONE_NEWNET))
+		ret = -1;
+out:
+	if (self_ns >= 0)
+		close(self_ns);
+	if (init_ns >= 0)
+		close(init_ns);
+	return ret;
+}
+
 /* The classic filter is charged to the queue's socket option memory. */
 TEST_F(robust, classic_filter_is_charged_to_option_memory)
 {
 	struct sock_filter insns[64];
 	struct sock_fprog prog = { .len = 64, .filter = insns };
-	char old[32] = "";
-	FILE *f;
+	char old[32] = "", tiny[32];
 	int err, i;
 
 	for (i = 0; i < 64; i++)
@@ -208,19 +241,10 @@ TEST_F(robust, classic_filter_is_charged_to_option_memory)
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TAP | IFF_NO_PI));
 
-	f = fopen("/proc/sys/net/core/optmem_max", "r+");
-	ASSERT_NE(NULL, f);
-	ASSERT_NE(NULL, fgets(old, sizeof(old), f));
-	rewind(f);
-	fprintf(f, "64\n");
-	fclose(f);
-
+	ASSERT_EQ(0, swap_optmem_max("64\n", old, sizeof(old)))
+		TH_LOG("%s: %s", OPTMEM_MAX, strerror(errno));
 	err = ioctl(self->fd, TUNATTACHFILTER, &prog) ? errno : 0;
-
-	f = fopen("/proc/sys/net/core/optmem_max", "w");
-	ASSERT_NE(NULL, f);
-	fputs(old, f);
-	fclose(f);
+	ASSERT_EQ(0, swap_optmem_max(old, tiny, sizeof(tiny)));
 
 	EXPECT_EQ(ENOMEM, err);
 	/* with room for it, the same filter attaches */

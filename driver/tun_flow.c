@@ -38,27 +38,44 @@ static void vpair_tun_flow_delete(struct vpair_tun_dev *tdev,
 	tdev->flow_count--;
 }
 
-static void vpair_tun_flow_gc(struct work_struct *work)
+/*
+ * Delete the entries of @queue (of every queue when negative); with
+ * @idle_only, only those idle for VPAIR_TUN_FLOW_EXPIRE. Returns when the
+ * first surviving entry expires.
+ */
+static unsigned long vpair_tun_flow_prune(struct vpair_tun_dev *tdev,
+					  int queue, bool idle_only)
 {
-	struct vpair_tun_dev *tdev = container_of(to_delayed_work(work),
-					       struct vpair_tun_dev, flow_gc);
 	unsigned long next = jiffies + VPAIR_TUN_FLOW_EXPIRE;
 	struct vpair_tun_flow *e;
 	struct hlist_node *n;
 	unsigned int i;
 
-	spin_lock_bh(&tdev->flow_lock);
+	lockdep_assert_held(&tdev->flow_lock);
 	for (i = 0; i < VPAIR_TUN_FLOW_BUCKETS; i++) {
 		hlist_for_each_entry_safe(e, n, &tdev->flows[i], node) {
 			unsigned long expires = e->updated +
 						VPAIR_TUN_FLOW_EXPIRE;
 
-			if (time_before_eq(expires, jiffies))
+			if (queue >= 0 && e->queue_index != queue)
+				continue;
+			if (!idle_only || time_before_eq(expires, jiffies))
 				vpair_tun_flow_delete(tdev, e);
 			else if (time_before(expires, next))
 				next = expires;
 		}
 	}
+	return next;
+}
+
+static void vpair_tun_flow_gc(struct work_struct *work)
+{
+	struct vpair_tun_dev *tdev = container_of(to_delayed_work(work),
+					       struct vpair_tun_dev, flow_gc);
+	unsigned long next;
+
+	spin_lock_bh(&tdev->flow_lock);
+	next = vpair_tun_flow_prune(tdev, -1, true);
 	if (tdev->flow_count)
 		mod_delayed_work(system_power_efficient_wq, &tdev->flow_gc,
 				 round_jiffies_up_relative(next - jiffies));
@@ -77,17 +94,8 @@ void vpair_tun_flow_init(struct vpair_tun_dev *tdev)
 
 static void vpair_tun_flow_flush(struct vpair_tun_dev *tdev, int queue)
 {
-	struct vpair_tun_flow *e;
-	struct hlist_node *n;
-	unsigned int i;
-
 	spin_lock_bh(&tdev->flow_lock);
-	for (i = 0; i < VPAIR_TUN_FLOW_BUCKETS; i++) {
-		hlist_for_each_entry_safe(e, n, &tdev->flows[i], node) {
-			if (queue < 0 || e->queue_index == queue)
-				vpair_tun_flow_delete(tdev, e);
-		}
-	}
+	vpair_tun_flow_prune(tdev, queue, false);
 	spin_unlock_bh(&tdev->flow_lock);
 }
 

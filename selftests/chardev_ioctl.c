@@ -109,22 +109,7 @@ static ssize_t read_test_frame(int fd, unsigned char *buf, size_t size)
 	return 0;
 }
 
-/* A file of the char device, opened in a network namespace of its own. */
-FIXTURE(chardev) {
-	int fd;
-	char ifname[IFNAMSIZ];
-};
-
-FIXTURE_SETUP(chardev)
-{
-	self->fd = netns_open_chardev(_metadata, 0);
-}
-
-FIXTURE_TEARDOWN(chardev)
-{
-	if (self->fd >= 0)
-		close(self->fd);
-}
+CHARDEV_NETNS_FIXTURE(chardev);
 
 TEST_F(chardev, features)
 {

@@ -47,21 +47,7 @@ static int become(unsigned int uid, unsigned int gid)
 	return 0;
 }
 
-FIXTURE(perm) {
-	int fd;
-	char ifname[IFNAMSIZ];
-};
-
-FIXTURE_SETUP(perm)
-{
-	self->fd = netns_open_chardev(_metadata, 0);
-}
-
-FIXTURE_TEARDOWN(perm)
-{
-	if (self->fd >= 0)
-		close(self->fd);
-}
+CHARDEV_NETNS_FIXTURE(perm);
 
 TEST_F(perm, create_needs_cap_net_admin)
 {

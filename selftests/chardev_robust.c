@@ -20,21 +20,7 @@
 
 #include "chardev_util.h"
 
-FIXTURE(robust) {
-	int fd;
-	char ifname[IFNAMSIZ];
-};
-
-FIXTURE_SETUP(robust)
-{
-	self->fd = netns_open_chardev(_metadata, 0);
-}
-
-FIXTURE_TEARDOWN(robust)
-{
-	if (self->fd >= 0)
-		close(self->fd);
-}
+CHARDEV_NETNS_FIXTURE(robust);
 
 /* Columns of /proc/net/dev, which is the namespace's own. */
 #define RX_PACKETS	1

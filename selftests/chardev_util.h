@@ -531,6 +531,25 @@ static inline int netns_open_chardev(struct __test_metadata *_metadata,
 	return fd;
 }
 
+/*
+ * FIXTURE(name) with one file of the char device, opened in a network
+ * namespace of its own, and a buffer for the interface's name.
+ */
+#define CHARDEV_NETNS_FIXTURE(name)					\
+	FIXTURE(name) {							\
+		int fd;							\
+		char ifname[IFNAMSIZ];					\
+	};								\
+	FIXTURE_SETUP(name)						\
+	{								\
+		self->fd = netns_open_chardev(_metadata, 0);		\
+	}								\
+	FIXTURE_TEARDOWN(name)						\
+	{								\
+		if (self->fd >= 0)					\
+			close(self->fd);				\
+	}
+
 /* tun_create() that logs its failure: 0 or -1. */
 static inline int create_dev(struct __test_metadata *_metadata, int fd,
 			     char *ifname, int flags)

@@ -38,15 +38,11 @@ step ip netns exec demo-a "$vpairctl" --json show l3a
 echo
 echo "== the char device"
 step ls -l /dev/net/vpair
-python3 - <<'PY'
-import fcntl, os, select, socket, struct
+PYTHONPATH="$TOP/selftests" python3 - <<'PY'
+import os, select, socket
+from vpair_tun import IFF_NO_PI, IFF_TAP, attach
 
-TUNSETIFF = 0x400454ca
-IFF_TAP, IFF_NO_PI = 0x0002, 0x1000
-
-fd = os.open("/dev/net/vpair", os.O_RDWR)
-ifr = fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH22x", b"", IFF_TAP | IFF_NO_PI))
-name = ifr[:16].rstrip(b"\0").decode()
+fd, name = attach("/dev/net/vpair", "", IFF_TAP | IFF_NO_PI)
 print(f"# TUNSETIFF(IFF_TAP|IFF_NO_PI) made interface {name}")
 os.system(f"ip link set {name} up")
 

@@ -37,6 +37,17 @@ def ifreq(name, flags):
     return struct.pack("16sH22x", name.encode(), flags)
 
 
+def attach(path, name, flags):
+    """Opens PATH and attaches it by TUNSETIFF: (fd, interface name)."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        ifr = fcntl.ioctl(fd, TUNSETIFF, ifreq(name, flags))
+    except OSError:
+        os.close(fd)
+        raise
+    return fd, ifr[:16].rstrip(b"\0").decode()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dev",
@@ -53,15 +64,15 @@ def main():
     flags = IFF_TYPES[args.type] | IFF_NO_PI
     if args.multi_queue:
         flags |= IFF_MULTI_QUEUE
-    what = "open"
+    what = "TUNSETIFF"
     try:
-        fd = os.open(args.dev, os.O_RDWR)
-        what = "TUNSETIFF"
-        fcntl.ioctl(fd, TUNSETIFF, ifreq(args.name, flags))
+        fd, _ = attach(args.dev, args.name, flags)
         if args.debug is not None:
             what = "TUNSETDEBUG"
             fcntl.ioctl(fd, TUNSETDEBUG, args.debug)
     except OSError as e:
+        if e.filename:  # from os.open(), not from an ioctl
+            what = "open"
         print(f"{what} {args.name}: {e.strerror}", file=sys.stderr)
         sys.exit(1)
     if command:

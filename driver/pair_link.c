@@ -113,23 +113,6 @@ static void vpair_pair_link_ends(struct net_device *dev,
 	rcu_assign_pointer(peer_priv->peer, dev);
 }
 
-/* The core refuses a taken name or ifindex without a message. */
-static int vpair_pair_register(struct net_device *dev,
-			       struct netlink_ext_ack *extack)
-{
-	int err = register_netdevice(dev);
-
-	if (!err || !extack || extack->_msg)
-		return err;
-	if (err == -EEXIST)
-		NL_SET_ERR_MSG(extack, "Interface name already in use");
-	else if (err == -EBUSY)
-		NL_SET_ERR_MSG(extack, "Interface index already in use");
-	else
-		NL_SET_ERR_MSG(extack, "Cannot register the interface");
-	return err;
-}
-
 /*
  * Queues are allocated for every possible CPU so that ethtool -L can grow
  * them later; without an explicit count an end starts with one of each.
@@ -202,7 +185,7 @@ vpair_pair_create_peer(struct net *net, struct net_device *dev,
 	netif_inherit_tso_max(peer, dev);
 	vpair_pair_init_queues(peer, tbp);
 
-	err = vpair_pair_register(peer, extack);
+	err = vpair_register_netdevice(peer, extack);
 	if (err < 0)
 		goto err_free_peer;
 	netif_carrier_off(peer);
@@ -259,7 +242,7 @@ static int vpair_pair_newlink(struct net_device *dev,
 	netif_inherit_tso_max(dev, peer);
 	vpair_pair_init_queues(dev, tb);
 
-	err = vpair_pair_register(dev, extack);
+	err = vpair_register_netdevice(dev, extack);
 	if (err < 0)
 		goto err_unregister_peer;
 	netif_carrier_off(dev);

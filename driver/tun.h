@@ -104,6 +104,8 @@ struct vpair_tun_dev {
 /* tun_dev.c: netdev side of char-device interfaces */
 int vpair_tun_dev_init(void);
 void vpair_tun_dev_exit(void);
+void vpair_tun_dev_setup(struct net_device *dev);
+void vpair_tun_dev_configure(struct net_device *dev, unsigned int flags);
 struct net_device *vpair_tun_dev_alloc(struct net *net, const char *name,
 				       unsigned int flags);
 bool vpair_tun_is_dev(const struct net_device *dev);
@@ -114,6 +116,9 @@ int vpair_tun_dev_change_carrier(struct net_device *dev, bool on);
 void vpair_tun_drop_queued(void *ptr);
 void vpair_tun_dev_set_features(struct vpair_tun_dev *tdev,
 				netdev_features_t features);
+
+/* tun_link.c: rtnl kind "vtun" -- creation over netlink, dumps */
+extern struct rtnl_link_ops vpair_tun_link_ops;
 
 /* tun_ethtool.c */
 extern const struct ethtool_ops vpair_tun_ethtool_ops;

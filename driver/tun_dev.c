@@ -26,8 +26,6 @@
 #define VPAIR_TUN_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | \
 				 VPAIR_TUN_USER_FEATURES | VPAIR_TUN_VLAN_TX)
 
-static struct rtnl_link_ops vpair_tun_link_ops;
-
 /* A packet that will never be read: a drop on its way out, not a tx. */
 void vpair_tun_drop_queued(void *ptr)
 {
@@ -311,7 +309,7 @@ bool vpair_tun_is_dev(const struct net_device *dev)
 	       dev->netdev_ops == &vpair_tun_ops_tap;
 }
 
-static void vpair_tun_dev_setup(struct net_device *dev)
+void vpair_tun_dev_setup(struct net_device *dev)
 {
 	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
@@ -355,19 +353,14 @@ static void vpair_tun_dev_setup_tap(struct net_device *dev)
 	eth_hw_addr_random(dev);
 }
 
-/* Allocate, not register, an interface of type IFF_TUN or IFF_TAP. */
-struct net_device *vpair_tun_dev_alloc(struct net *net, const char *name,
-				       unsigned int flags)
+/*
+ * Make a freshly allocated interface a TUN (L3) or TAP (Ethernet) one
+ * with the per-file @flags: the one place both ways of creating one go
+ * through, TUNSETIFF and rtnetlink.
+ */
+void vpair_tun_dev_configure(struct net_device *dev, unsigned int flags)
 {
-	unsigned int queues = flags & IFF_MULTI_QUEUE ? VPAIR_MAX_QUEUES : 1;
-	struct vpair_tun_dev *tdev;
-	struct net_device *dev;
-
-	dev = alloc_netdev_mqs(sizeof(struct vpair_tun_dev), name,
-			       NET_NAME_UNKNOWN, vpair_tun_dev_setup,
-			       queues, queues);
-	if (!dev)
-		return NULL;
+	struct vpair_tun_dev *tdev = netdev_priv(dev);
 
 	if (flags & IFF_TAP)
 		vpair_tun_dev_setup_tap(dev);
@@ -378,10 +371,23 @@ struct net_device *vpair_tun_dev_alloc(struct net *net, const char *name,
 	dev->max_mtu = VPAIR_TUN_MAX_MTU - dev->hard_header_len;
 	dev->rtnl_link_ops = &vpair_tun_link_ops;
 	dev->sysfs_groups[0] = &vpair_tun_attr_group;
-	dev_net_set(dev, net);
-
-	tdev = netdev_priv(dev);
 	tdev->flags = flags;
+}
+
+/* Allocate, not register, an interface for TUNSETIFF. */
+struct net_device *vpair_tun_dev_alloc(struct net *net, const char *name,
+				       unsigned int flags)
+{
+	unsigned int queues = flags & IFF_MULTI_QUEUE ? VPAIR_MAX_QUEUES : 1;
+	struct net_device *dev;
+
+	dev = alloc_netdev_mqs(sizeof(struct vpair_tun_dev), name,
+			       NET_NAME_UNKNOWN, vpair_tun_dev_setup,
+			       queues, queues);
+	if (!dev)
+		return NULL;
+	vpair_tun_dev_configure(dev, flags);
+	dev_net_set(dev, net);
 	return dev;
 }
 
@@ -554,57 +560,6 @@ static int vpair_tun_dev_event(struct notifier_block *nb,
 
 static struct notifier_block vpair_tun_dev_notifier = {
 	.notifier_call	= vpair_tun_dev_event,
-};
-
-static int vpair_tun_validate(struct nlattr *tb[], struct nlattr *data[],
-			      struct netlink_ext_ack *extack)
-{
-	NL_SET_ERR_MSG(extack,
-		       "vtun/vtap creation via rtnetlink is not supported.");
-	return -EOPNOTSUPP;
-}
-
-static size_t vpair_tun_get_size(const struct net_device *dev)
-{
-	return 2 * nla_total_size(sizeof(u32)) +	/* OWNER, GROUP */
-	       5 * nla_total_size(sizeof(u8)) +		/* TYPE ... MQ */
-	       2 * nla_total_size(sizeof(u32));		/* NUM_*QUEUES */
-}
-
-/* The IFLA_TUN_* attributes of tun, so `ip -d link` shows them. */
-static int vpair_tun_fill_info(struct sk_buff *skb,
-			       const struct net_device *dev)
-{
-	struct vpair_tun_dev *tdev = netdev_priv(dev);
-	unsigned int f = tdev->flags;
-
-	if (nla_put_u8(skb, IFLA_TUN_TYPE, f & (IFF_TUN | IFF_TAP)) ||
-	    (uid_valid(tdev->owner) &&
-	     nla_put_u32(skb, IFLA_TUN_OWNER,
-			 from_kuid_munged(current_user_ns(), tdev->owner))) ||
-	    (gid_valid(tdev->group) &&
-	     nla_put_u32(skb, IFLA_TUN_GROUP,
-			 from_kgid_munged(current_user_ns(), tdev->group))) ||
-	    nla_put_u8(skb, IFLA_TUN_PI, !(f & IFF_NO_PI)) ||
-	    nla_put_u8(skb, IFLA_TUN_VNET_HDR, !!(f & IFF_VNET_HDR)) ||
-	    nla_put_u8(skb, IFLA_TUN_PERSIST, !!(f & IFF_PERSIST)) ||
-	    nla_put_u8(skb, IFLA_TUN_MULTI_QUEUE, !!(f & IFF_MULTI_QUEUE)))
-		return -EMSGSIZE;
-	if ((f & IFF_MULTI_QUEUE) &&
-	    (nla_put_u32(skb, IFLA_TUN_NUM_QUEUES, tdev->numqueues) ||
-	     nla_put_u32(skb, IFLA_TUN_NUM_DISABLED_QUEUES,
-			 tdev->numdisabled)))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static struct rtnl_link_ops vpair_tun_link_ops = {
-	.kind		= VPAIR_TUN_KIND,
-	.priv_size	= sizeof(struct vpair_tun_dev),
-	.setup		= vpair_tun_dev_setup,
-	.validate	= vpair_tun_validate,
-	.get_size	= vpair_tun_get_size,
-	.fill_info	= vpair_tun_fill_info,
 };
 
 int vpair_tun_dev_init(void)

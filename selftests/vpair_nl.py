@@ -4,12 +4,15 @@
 pair links with attributes iproute2 cannot send without a plugin.
 
   vpair_nl.py add NAME [--kind K] [--mode N] [--mtu N] [--addr MAC]
-              [--txq N] [--rxq N] [--peer NAME] [--peer-mtu N]
+              [--txq N] [--rxq N] [--txqlen N] [--peer NAME] [--peer-mtu N]
               [--peer-addr MAC] [--peer-netns PATH] [--peer-netns-fd N]
               [--peer-txqlen N] [--peer-txq N] [--peer-rxq N]
               [--peer-index N] [--netns PATH] [--index N]
               [--peer-block] [--peer-raw HEX]
   vpair_nl.py change NAME [--mode N] [--peer NAME]
+  either with [--kind K] [--u8 ATTR=VAL]... [--u32 ATTR=VAL]... for any
+              IFLA_INFO_DATA attribute (e.g. vtun's IFLA_TUN_*), and "-"
+              as NAME to send no IFLA_IFNAME
   vpair_nl.py show NAME        prints "mode M peer_ifindex P"
 
 On failure prints "ERRNO_NAME: extack message" on stderr and exits 1.
@@ -116,7 +119,7 @@ def link_attrs(args, peer=False):
     pre = "peer_" if peer else ""
     out = b""
     name = getattr(args, pre + "name", None) if not peer else args.peer
-    if name is not None:
+    if name is not None and name != "-":
         out += attr(IFLA_IFNAME, name.encode() + b"\0")
     if getattr(args, pre + "mtu") is not None:
         out += u32(IFLA_MTU, getattr(args, pre + "mtu"))
@@ -129,6 +132,8 @@ def link_attrs(args, peer=False):
     if peer and args.peer_rxq:
         out += u32(IFLA_NUM_RX_QUEUES, args.peer_rxq)
     if not peer:
+        if args.txqlen is not None:
+            out += u32(IFLA_TXQLEN, args.txqlen)
         if args.netns:
             out += u32(IFLA_NET_NS_FD, os.open(args.netns, os.O_RDONLY))
         if args.txq:
@@ -143,8 +148,19 @@ def link_attrs(args, peer=False):
     return out
 
 
+def data_attrs(args):
+    out = b""
+    for spec in args.u8:
+        kind, val = spec.split("=")
+        out += attr(int(kind, 0), struct.pack("B", int(val, 0)))
+    for spec in args.u32:
+        kind, val = spec.split("=")
+        out += u32(int(kind, 0), int(val, 0))
+    return out
+
+
 def cmd_add(args, change=False):
-    data = b""
+    data = data_attrs(args)
     if args.mode is not None:
         data += u32(VPAIR_INFO_MODE, args.mode)
     if args.peer_raw is not None:
@@ -184,6 +200,7 @@ def main():
     ap.add_argument("--mtu", type=int)
     ap.add_argument("--addr")
     ap.add_argument("--txq", type=int)
+    ap.add_argument("--txqlen", type=int)
     ap.add_argument("--rxq", type=int)
     ap.add_argument("--peer")
     ap.add_argument("--peer-mtu", type=int)
@@ -198,6 +215,8 @@ def main():
     ap.add_argument("--index", type=int, default=0)
     ap.add_argument("--peer-block", action="store_true")
     ap.add_argument("--peer-raw")
+    ap.add_argument("--u8", action="append", default=[])
+    ap.add_argument("--u32", action="append", default=[])
     args = ap.parse_args()
     if args.verb == "show":
         cmd_show(args)

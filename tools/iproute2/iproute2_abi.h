@@ -53,6 +53,7 @@ enum color_attr {
 int iplink_parse(int argc, char **argv, struct iplink_req *req, char **type);
 struct rtattr *addattr_nest(struct nlmsghdr *n, int maxlen, int type);
 int addattr_nest_end(struct nlmsghdr *n, struct rtattr *nest);
+int addattr8(struct nlmsghdr *n, int maxlen, int type, __u8 data);
 int addattr32(struct nlmsghdr *n, int maxlen, int type, __u32 data);
 _Noreturn void incomplete_command(void);
 _Noreturn void invarg(const char *msg, const char *arg);

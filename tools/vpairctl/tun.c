@@ -13,6 +13,9 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 #include <linux/vpair.h>
 
 #include "vpairctl.h"
@@ -35,6 +38,8 @@ static const char tuntap_usage[] =
 "                            [multi-queue N] [pi] [vnet-hdr]\n"
 "Creates the interface NAME (a template like vtap%%d is allowed) on the\n"
 "char device, or attaches to it if it exists, and prints its name.\n"
+"A new persistent interface of /dev/net/vpair is created over rtnetlink\n"
+"(kind vtun, no queue opened), any other through the device's ioctls.\n"
 "  persist      keep it after vpairctl exits (TUNSETPERSIST 1)\n"
 "  nopersist    clear persistence: the interface goes when vpairctl exits\n"
 "  (neither)    hold it open until vpairctl is interrupted\n"
@@ -271,6 +276,60 @@ static int tuntap_configure(int fd, const struct tuntap_args *a,
 	return 0;
 }
 
+/*
+ * rtnetlink creates interfaces of vpair's own device only: --dev may name
+ * another tun-compatible one.
+ */
+static bool tuntap_by_netlink(const struct tuntap_args *a)
+{
+	struct stat dev, vpair;
+
+	if (a->persist != 1 || strchr(a->name, '%') || if_nametoindex(a->name))
+		return false;
+	return !stat(opts.dev, &dev) && !stat("/dev/" VPAIR_DEVNAME, &vpair) &&
+	       S_ISCHR(dev.st_mode) && dev.st_rdev == vpair.st_rdev;
+}
+
+static void tuntap_put_u8(struct nlmsg *m, uint16_t type, uint8_t val)
+{
+	nl_put(m, type, &val, sizeof(val));
+}
+
+/* A persistent interface with no queue, as "ip link add ... type vtun". */
+static int tuntap_create(const struct tuntap_args *a)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nlattr *linkinfo, *data;
+	struct nlmsg m;
+	int nl, err;
+
+	nl_init(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi, sizeof(ifi));
+	nl_put_str(&m, IFLA_IFNAME, a->name);
+	linkinfo = nl_nest(&m, IFLA_LINKINFO);
+	nl_put_str(&m, IFLA_INFO_KIND, VPAIR_TUN_KIND);
+	data = nl_nest(&m, IFLA_INFO_DATA);
+	tuntap_put_u8(&m, IFLA_TUN_TYPE, a->flags & (IFF_TUN | IFF_TAP));
+	tuntap_put_u8(&m, IFLA_TUN_PI, !(a->flags & IFF_NO_PI));
+	tuntap_put_u8(&m, IFLA_TUN_VNET_HDR, !!(a->flags & IFF_VNET_HDR));
+	tuntap_put_u8(&m, IFLA_TUN_MULTI_QUEUE, !!(a->flags & IFF_MULTI_QUEUE));
+	tuntap_put_u8(&m, IFLA_TUN_PERSIST, 1);
+	if (a->has_owner)
+		nl_put_u32(&m, IFLA_TUN_OWNER, a->owner);
+	if (a->has_group)
+		nl_put_u32(&m, IFLA_TUN_GROUP, a->group);
+	nl_nest_end(&m, data);
+	nl_nest_end(&m, linkinfo);
+
+	nl = nl_open();
+	if (nl < 0)
+		return EXIT_FAIL;
+	err = nl_talk(nl, &m, NULL, NULL);
+	close(nl);
+	if (err)
+		return nl_report(err, "cannot create \"%s\"", a->name);
+	return EXIT_OK;
+}
+
 int do_tuntap(int argc, char **argv, bool tun)
 {
 	struct tuntap_args a = {
@@ -293,6 +352,12 @@ int do_tuntap(int argc, char **argv, bool tun)
 	}
 	if (!a.name)
 		return usage_err("%s: missing interface name", tun ? "tun" : "tap");
+	if (tuntap_by_netlink(&a)) {
+		err = tuntap_create(&a);
+		if (!err)
+			tuntap_print(&a, a.name, tun);
+		return err;
+	}
 
 	fds[n] = tun_attach(a.name, a.flags, ifname);
 	if (fds[n] < 0)

@@ -14,7 +14,7 @@
 
 /* rtnl link kinds */
 #define VPAIR_KIND		"vpair"	/* the pair */
-#define VPAIR_TUN_KIND		"vtun"	/* interfaces made through the char device */
+#define VPAIR_TUN_KIND		"vtun"	/* the char device's interfaces (TUNSETIFF, RTM_NEWLINK) */
 
 /* Default name templates */
 #define VPAIR_IFNAME_TEMPLATE	"vpair%d"
@@ -23,6 +23,15 @@
 
 /* Path of the character device, relative to /dev */
 #define VPAIR_DEVNAME		"net/vpair"
+
+/*
+ * IFLA_INFO_DATA of kind "vtun" is tun's IFLA_TUN_* (<linux/if_link.h>),
+ * dumped for every interface. Unlike tun, RTM_NEWLINK takes IFLA_TUN_TYPE
+ * (required), OWNER, GROUP, PI, VNET_HDR, MULTI_QUEUE and PERSIST (1, the
+ * default) and creates a persistent interface with no queue for TUNSETIFF
+ * to attach to; NUM_QUEUES and NUM_DISABLED_QUEUES are read-only. See
+ * vpair(4).
+ */
 
 /*
  * IFLA_INFO_DATA attributes of kind "vpair".

@@ -369,7 +369,7 @@ test_pump_tun()
 	check_err $? "not the echo reply: $reply"
 	# Again on the same interface, after a detach: JSON this time.
 	out=$(vcn "$NS1" --json pump pt tun --timeout 5 send "$ECHO_REQ" recv 1)
-	[[ "$out" == '{"ifname":"pt","type":"tun","sent":1,"received":1,"packets":["45'*'"],"echoed":0,"arp_replies":0}' ]]
+	[[ "$out" == '{"ifname":"pt","type":"tun","sent":1,"received":1,"packets":["45'*'"],"echoed":0,"arp_replies":0,"forwarded":0,"refused":0}' ]]
 	check_err $? "pump --json: $out"
 	out=$(vcn "$NS1" pump pt tun --timeout 0.5 recv 1 2>&1)
 	[ $? = 1 ] && [[ "$out" == "vpairctl: Error: timeout"* ]]

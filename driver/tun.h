@@ -60,6 +60,7 @@ struct vpair_tun_file {
 	struct fasync_struct	*fasync;
 	struct list_head	next;		/* on tdev->disabled */
 	int			ifindex;	/* TUNSETIFINDEX */
+	u32			batch_max;	/* VPAIRSETBATCH; 0: off */
 	u16			queue_index;
 	bool			detached;
 	bool			dead;		/* device went away */
@@ -169,6 +170,31 @@ int vpair_tun_vnet_hdr_to_skb(struct vpair_tun_dev *tdev,
 int vpair_tun_vnet_hdr_put(const struct vpair_tun_framing *conf,
 			   struct sk_buff *skb, int vlan_hlen,
 			   struct iov_iter *to);
+
+/* tun_chr.c: one packet of a read or write, as tun frames it */
+size_t vpair_tun_chr_framed_len(const struct sk_buff *skb,
+				const struct vpair_tun_framing *framing);
+struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
+				   struct vpair_tun_dev *tdev,
+				   const struct vpair_tun_framing *framing,
+				   bool noblock, size_t room, int *err);
+ssize_t vpair_tun_chr_put_one(struct sk_buff *skb,
+			      const struct vpair_tun_framing *framing,
+			      struct iov_iter *to);
+int vpair_tun_chr_write_one(struct vpair_tun_file *tfile,
+			    struct vpair_tun_dev *tdev,
+			    const struct vpair_tun_framing *framing,
+			    bool noblock, struct iov_iter *from);
+
+/* tun_batch.c: several packets per read or write (VPAIRSETBATCH) */
+ssize_t vpair_tun_batch_read(struct vpair_tun_file *tfile,
+			     struct vpair_tun_dev *tdev, u32 max, bool noblock,
+			     struct iov_iter *to);
+ssize_t vpair_tun_batch_write(struct vpair_tun_file *tfile,
+			      struct vpair_tun_dev *tdev, u32 max,
+			      bool noblock, struct iov_iter *from);
+long vpair_tun_batch_ioctl(struct vpair_tun_file *tfile, unsigned int cmd,
+			   void __user *argp);
 
 /* Per-file TUNSETIFF flags kept on the interface (tun's TUN_FEATURES) */
 #define VPAIR_TUN_IFF_FEATURES	(IFF_NO_PI | IFF_ONE_QUEUE | IFF_VNET_HDR | \

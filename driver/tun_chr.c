@@ -130,12 +130,30 @@ static void vpair_tun_chr_put_dev(struct vpair_tun_dev *tdev,
 	netdev_put(tdev->dev, tracker);
 }
 
+/* The bytes @skb takes on read: tun_pi, virtio_net_hdr, frame with its tag. */
+size_t vpair_tun_chr_framed_len(const struct sk_buff *skb,
+				const struct vpair_tun_framing *framing)
+{
+	size_t len = skb->len;
+
+	if (skb_vlan_tag_present(skb))
+		len += VLAN_HLEN;
+	if (framing->flags & IFF_VNET_HDR)
+		len += framing->vnet_hdr_sz;
+	if (!(framing->flags & IFF_NO_PI))
+		len += sizeof(struct tun_pi);
+	return len;
+}
+
 /*
- * The next packet @dev queued. One queued by another device means the
+ * The next packet @dev queued, if it takes at most @room bytes framed;
+ * else it stays queued (EMSGSIZE). One queued by another device means the
  * file was attached elsewhere since the read began: @dev went away.
  */
 static struct sk_buff *vpair_tun_chr_consume(struct vpair_tun_file *tfile,
-					     struct net_device *dev, int *err)
+					     struct net_device *dev,
+					     const struct vpair_tun_framing *framing,
+					     size_t room, int *err)
 {
 	struct ptr_ring *ring = &tfile->ring;
 	struct sk_buff *skb;
@@ -145,6 +163,9 @@ static struct sk_buff *vpair_tun_chr_consume(struct vpair_tun_file *tfile,
 	if (skb && skb->dev != dev) {
 		skb = NULL;
 		*err = -EFAULT;
+	} else if (skb && vpair_tun_chr_framed_len(skb, framing) > room) {
+		skb = NULL;
+		*err = -EMSGSIZE;
 	} else if (skb) {
 		__ptr_ring_discard_one(ring);
 	}
@@ -160,14 +181,20 @@ static bool vpair_tun_chr_gone(struct vpair_tun_file *tfile,
 	       rcu_access_pointer(tfile->tdev) != tdev;
 }
 
-static struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
-					  struct vpair_tun_dev *tdev,
-					  bool noblock, int *err)
+/*
+ * The next packet for a read, waiting for one unless @noblock. A packet
+ * bigger than @room framed stays queued (EMSGSIZE).
+ */
+struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
+				   struct vpair_tun_dev *tdev,
+				   const struct vpair_tun_framing *framing,
+				   bool noblock, size_t room, int *err)
 {
+	struct net_device *dev = tdev->dev;
 	DECLARE_WAITQUEUE(wait, current);
 	struct sk_buff *skb;
 
-	skb = vpair_tun_chr_consume(tfile, tdev->dev, err);
+	skb = vpair_tun_chr_consume(tfile, dev, framing, room, err);
 	if (skb || *err)
 		return skb;
 	if (noblock) {
@@ -178,7 +205,7 @@ static struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
 	add_wait_queue(&tfile->wq, &wait);
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		skb = vpair_tun_chr_consume(tfile, tdev->dev, err);
+		skb = vpair_tun_chr_consume(tfile, dev, framing, room, err);
 		if (skb || *err)
 			break;
 		if (signal_pending(current)) {
@@ -226,16 +253,13 @@ static ssize_t vpair_tun_chr_put(struct sk_buff *skb,
 				 struct iov_iter *to)
 {
 	int vlan_hlen = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
+	ssize_t total = vpair_tun_chr_framed_len(skb, framing);
 	struct tun_pi pi = { 0, skb->protocol };
-	ssize_t total = skb->len + vlan_hlen;
 	int err;
 
-	if (framing->flags & IFF_VNET_HDR)
-		total += framing->vnet_hdr_sz;
 	if (!(framing->flags & IFF_NO_PI)) {
 		if (iov_iter_count(to) < sizeof(pi))
 			return -EINVAL;
-		total += sizeof(pi);
 		if (iov_iter_count(to) < total)
 			pi.flags |= TUN_PKT_STRIP;
 		if (copy_to_iter(&pi, sizeof(pi), to) != sizeof(pi))
@@ -251,6 +275,25 @@ static ssize_t vpair_tun_chr_put(struct sk_buff *skb,
 	return total;
 }
 
+/*
+ * Copy a packet taken off the ring to a reader and free it. Returns its
+ * full framed length: a short buffer truncates it, like tun.
+ */
+ssize_t vpair_tun_chr_put_one(struct sk_buff *skb,
+			      const struct vpair_tun_framing *framing,
+			      struct iov_iter *to)
+{
+	ssize_t ret;
+
+	ret = vpair_tun_chr_put(skb, framing, to);
+	if (ret < 0) {
+		kfree_skb(skb);
+		return ret;
+	}
+	consume_skb(skb);
+	return ret;
+}
+
 static ssize_t vpair_tun_chr_read(struct vpair_tun_file *tfile,
 				  struct vpair_tun_dev *tdev, bool noblock,
 				  struct iov_iter *to)
@@ -262,18 +305,13 @@ static ssize_t vpair_tun_chr_read(struct vpair_tun_file *tfile,
 	int err = 0;
 
 	vpair_tun_framing_get(tdev, &framing);
-	skb = vpair_tun_chr_recv(tfile, tdev, noblock, &err);
+	skb = vpair_tun_chr_recv(tfile, tdev, &framing, noblock, SIZE_MAX,
+				 &err);
 	if (!skb)
 		return err;
-
-	ret = vpair_tun_chr_put(skb, &framing, to);
-	if (ret < 0) {
-		kfree_skb(skb);
-		return ret;
-	}
-	consume_skb(skb);
+	ret = vpair_tun_chr_put_one(skb, &framing, to);
 	/* a truncated packet reads as what was copied, like tun */
-	return min_t(ssize_t, ret, len);
+	return ret < 0 ? ret : min_t(ssize_t, ret, len);
 }
 
 static ssize_t vpair_tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
@@ -282,11 +320,16 @@ static ssize_t vpair_tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	struct vpair_tun_dev *tdev;
 	netdevice_tracker tracker;
 	ssize_t ret = 0;
+	u32 max;
 
 	tdev = vpair_tun_chr_get_dev(tfile, &tracker);
 	if (!tdev)
 		return -EBADFD;
-	if (iov_iter_count(to))
+	max = READ_ONCE(tfile->batch_max);
+	if (max)
+		ret = vpair_tun_batch_read(tfile, tdev, max,
+					   vpair_tun_chr_noblock(iocb), to);
+	else if (iov_iter_count(to))
 		ret = vpair_tun_chr_read(tfile, tdev,
 					 vpair_tun_chr_noblock(iocb), to);
 	vpair_tun_chr_put_dev(tdev, &tracker);
@@ -433,19 +476,19 @@ static int vpair_tun_chr_get_headers(const struct vpair_tun_framing *framing,
 	return 0;
 }
 
-static int vpair_tun_chr_write(struct vpair_tun_file *tfile,
-			       struct vpair_tun_dev *tdev, bool noblock,
-			       struct iov_iter *from)
+/* Inject the whole of @from as one packet. */
+int vpair_tun_chr_write_one(struct vpair_tun_file *tfile,
+			    struct vpair_tun_dev *tdev,
+			    const struct vpair_tun_framing *framing,
+			    bool noblock, struct iov_iter *from)
 {
 	struct tun_pi pi = { 0, htons(ETH_P_IP) };
 	size_t len = iov_iter_count(from);
-	struct vpair_tun_framing framing;
 	struct virtio_net_hdr hdr = { 0 };
 	struct sk_buff *skb;
 	int err;
 
-	vpair_tun_framing_get(tdev, &framing);
-	err = vpair_tun_chr_get_headers(&framing, from, &len, &pi, &hdr);
+	err = vpair_tun_chr_get_headers(framing, from, &len, &pi, &hdr);
 	if (err)
 		return err;
 
@@ -457,7 +500,7 @@ static int vpair_tun_chr_write(struct vpair_tun_file *tfile,
 		err = -EFAULT;
 		goto drop;
 	}
-	return vpair_tun_chr_inject(tfile, tdev, &framing, &hdr, skb, pi.proto);
+	return vpair_tun_chr_inject(tfile, tdev, framing, &hdr, skb, pi.proto);
 
 drop:
 	/* like tun: a full send buffer is no drop, a failure is */
@@ -470,18 +513,29 @@ static ssize_t vpair_tun_chr_write_iter(struct kiocb *iocb,
 					struct iov_iter *from)
 {
 	struct vpair_tun_file *tfile = iocb->ki_filp->private_data;
+	bool noblock = vpair_tun_chr_noblock(iocb);
 	size_t total = iov_iter_count(from);
+	struct vpair_tun_framing framing;
 	struct vpair_tun_dev *tdev;
 	netdevice_tracker tracker;
-	int err;
+	ssize_t ret;
+	u32 max;
 
 	tdev = vpair_tun_chr_get_dev(tfile, &tracker);
 	if (!tdev)
 		return -EBADFD;
-	err = vpair_tun_chr_write(tfile, tdev, vpair_tun_chr_noblock(iocb),
-				  from);
+	max = READ_ONCE(tfile->batch_max);
+	if (max) {
+		ret = vpair_tun_batch_write(tfile, tdev, max, noblock, from);
+	} else {
+		vpair_tun_framing_get(tdev, &framing);
+		ret = vpair_tun_chr_write_one(tfile, tdev, &framing, noblock,
+					      from);
+		if (!ret)
+			ret = total;
+	}
 	vpair_tun_chr_put_dev(tdev, &tracker);
-	return err ? err : total;
+	return ret;
 }
 
 static bool vpair_tun_chr_writeable(struct vpair_tun_dev *tdev,

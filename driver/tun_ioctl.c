@@ -361,6 +361,8 @@ static long vpair_tun_ioc(struct file *file, unsigned int cmd,
 	    copy_from_user(&ifr, argp, ifreq_len))
 		return -EFAULT;
 
+	if (cmd == VPAIRSETBATCH || cmd == VPAIRGETBATCH)
+		return vpair_tun_batch_ioctl(tfile, cmd, argp);
 	if (cmd == TUNGETFEATURES)
 		return put_user(VPAIR_TUN_GETFEATURES,
 				(unsigned int __user *)argp);
@@ -411,6 +413,8 @@ long vpair_tun_compat_ioctl(struct file *file, unsigned int cmd,
 	case TUNSETSNDBUF:
 	case SIOCGIFHWADDR:
 	case SIOCSIFHWADDR:
+	case VPAIRSETBATCH:
+	case VPAIRGETBATCH:
 		arg = (unsigned long)compat_ptr(arg);
 		break;
 	default:

@@ -21,7 +21,8 @@ shopt -s lastpipe
 ktap_print_header
 
 DIR=$(dirname "$0")
-PROGS=(chardev_basic_m32 chardev_ioctl_m32 chardev_badinput_m32)
+PROGS=(chardev_basic_m32 chardev_ioctl_m32 chardev_badinput_m32
+	chardev_batch_m32)
 
 # run_m32 PROG: run PROG, report each of its subtests as "PROG: name".
 run_m32()

@@ -369,7 +369,7 @@ test_pump_tun()
 	check_err $? "not the echo reply: $reply"
 	# Again on the same interface, after a detach: JSON this time.
 	out=$(vcn "$NS1" --json pump pt tun --timeout 5 send "$ECHO_REQ" recv 1)
-	[[ "$out" == '{"ifname":"pt","type":"tun","sent":1,"received":1,"packets":["45'*'"],"echoed":0,"arp_replies":0}' ]]
+	[[ "$out" == '{"ifname":"pt","type":"tun","sent":1,"received":1,"packets":["45'*'"],"echoed":0,"arp_replies":0,"forwarded":0,"refused":0}' ]]
 	check_err $? "pump --json: $out"
 	out=$(vcn "$NS1" pump pt tun --timeout 0.5 recv 1 2>&1)
 	[ $? = 1 ] && [[ "$out" == "vpairctl: Error: timeout"* ]]
@@ -401,6 +401,38 @@ test_pump_tap_echo()
 	link_gone "$NS1" pe
 	check_err $? "transient pe survived the pump"
 	log_test "pump echo answers pings through a tap, then the tap goes"
+}
+
+test_pump_forward()
+{
+	local pid rc tx
+
+	# shellcheck disable=SC2317 # called through busywait
+	both_up() {
+		ip -n "$NS1" link show fb 2>/dev/null | grep -q '<.*UP.*>'
+	}
+
+	vcn "$NS1" tap fa persist >/dev/null
+	check_err $? "tap fa persist failed"
+	ip -n "$NS1" addr add 10.23.9.1/24 dev fa
+	ip -n "$NS1" neigh add 10.23.9.2 lladdr 02:00:00:00:00:09 dev fa
+	# Not through vcn: $! must be vpairctl itself.
+	"$VPAIRCTL" -n "$NS1" pump fa tap --timeout 15 forward fb 5 >/dev/null &
+	pid=$!
+	defer kill "$pid"
+	busywait "$BUSYWAIT_TIMEOUT" both_up
+	check_err $? "pump forward did not create and set up fb"
+	ip netns exec "$NS1" ping -n -c 5 -i 0.2 -W 1 10.23.9.2 >/dev/null
+	# exit 0: at least 5 packets went from fa (or fb) into the other
+	wait "$pid"
+	rc=$?
+	[ "$rc" = 0 ]
+	check_err $? "pump forward 5 exited $rc"
+	tx=$(ip netns exec "$NS1" cat /sys/class/net/fa/statistics/tx_packets)
+	[ "$tx" -ge 5 ]
+	check_err $? "fa transmitted $tx packets, expected at least 5"
+	vcn "$NS1" del fa
+	log_test "pump forward moves packets from one tap into another"
 }
 
 # bad RC ARGS...: vpairctl must exit RC with one line on stderr, nothing
@@ -442,6 +474,7 @@ test_bad_input()
 	bad 2 pump pt send
 	bad 2 pump pt send abc
 	bad 2 pump pt recv 1 --timeout never
+	bad 2 pump pt forward
 	bad 1 -n no-such-ns-vpairctl show
 	bad 1 -n "$NS1" add pa netns no-such-ns-vpairctl
 	bad 1 -n "$NS1" add pa peer-netns /nonexistent/ns
@@ -474,6 +507,7 @@ test_tap_owner_group
 test_multi_queue
 test_pump_tun
 test_pump_tap_echo
+test_pump_forward
 test_bad_input
 
 ktap_finished

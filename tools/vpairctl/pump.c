@@ -6,7 +6,9 @@
  * its actions in order: "send" writes packets given in hex, "recv"
  * prints the packets the kernel sends in hex, "echo" answers ARP
  * requests and ICMP echo requests so that a ping through the interface
- * gets its replies.
+ * gets its replies, "forward" moves packets between it and a second
+ * interface. send and forward use vpair's batched I/O: many packets per
+ * system call (send falls back to one per call on tun).
  */
 #include <errno.h>
 #include <poll.h>
@@ -22,6 +24,8 @@
 
 #define PKT_MAX		65536
 #define MAX_ACTIONS	64
+#define BATCH_MAX	64		/* packets per batched read or write */
+#define BATCH_BUF	(4 * PKT_MAX)
 #define ETH_HLEN_	14
 #define ARP_LEN		28
 #define IP_MIN_HLEN	20
@@ -31,14 +35,15 @@
 /* The MAC the echo action answers with (locally administered). */
 static const unsigned char pump_mac[6] = { 0x02, 0x76, 0x70, 0x61, 0x69, 0x72 };
 
-enum action_type { ACT_SEND, ACT_RECV, ACT_ECHO };
+enum action_type { ACT_SEND, ACT_RECV, ACT_ECHO, ACT_FORWARD };
 
 struct action {
 	enum action_type	type;
 	char			**hex;		/* ACT_SEND */
 	int			nhex;
 	uint32_t		times;		/* ACT_SEND */
-	uint32_t		count;		/* ACT_RECV, ACT_ECHO (0: forever) */
+	uint32_t		count;		/* ACT_RECV, _ECHO, _FORWARD (0: forever) */
+	const char		*peer;		/* ACT_FORWARD */
 };
 
 struct pump {
@@ -55,6 +60,8 @@ struct pump {
 	unsigned long	received;
 	unsigned long	echoed;
 	unsigned long	arp;
+	unsigned long	forwarded;
+	unsigned long	refused;	/* by the kernel, while forwarding */
 };
 
 static const char pump_usage[] =
@@ -67,8 +74,13 @@ static const char pump_usage[] =
 "  echo [N]               answer ARP and ICMP echo requests (IPv4) until N\n"
 "                         echo replies are sent (default: until the timeout\n"
 "                         or a signal)\n"
-"--timeout bounds each recv or echo; running out fails a counted action.\n"
-"With --json, prints one object at the end: sent, received (hex), echoed.\n";
+"  forward PEER [N]       move packets both ways between NAME and PEER (of\n"
+"                         the same type, created if needed) until N were\n"
+"                         moved (default: until the timeout or a signal),\n"
+"                         up to 64 per system call (vpair's batched I/O)\n"
+"--timeout bounds each recv, echo or forward; running out fails a counted\n"
+"action. With --json, prints one object at the end: sent, received (hex),\n"
+"echoed, forwarded.\n";
 
 static volatile sig_atomic_t pump_stop;
 
@@ -201,6 +213,18 @@ static int parse_action(struct pump *p, int *argcp, char ***argvp)
 		a->times = 1;
 		return parse_send(a, argcp, argvp);
 	}
+	if (matches(kw, "forward")) {
+		a->type = ACT_FORWARD;
+		if (*argcp < 2)
+			return usage_err("pump: \"forward\" needs a PEER interface");
+		(*argcp)--;
+		(*argvp)++;
+		a->peer = (*argvp)[0];
+		if (strlen(a->peer) >= IFNAMSIZ)
+			return usage_err("invalid interface name \"%s\"",
+					 a->peer);
+		return take_count(argcp, argvp, &a->count);
+	}
 	a->type = matches(kw, "recv") ? ACT_RECV : ACT_ECHO;
 	a->count = a->type == ACT_RECV ? 1 : 0;
 	return take_count(argcp, argvp, &a->count);
@@ -214,7 +238,7 @@ static int parse_pump(struct pump *p, int argc, char **argv)
 		const char *kw = argv[0];
 
 		if (matches(kw, "send") || matches(kw, "recv") ||
-		    matches(kw, "echo")) {
+		    matches(kw, "echo") || matches(kw, "forward")) {
 			err = parse_action(p, &argc, &argv);
 		} else if (matches(kw, "tap") || matches(kw, "tun")) {
 			p->tun = matches(kw, "tun");
@@ -237,7 +261,7 @@ static int parse_pump(struct pump *p, int argc, char **argv)
 	if (!p->name)
 		return usage_err("pump: missing interface name");
 	if (!p->nact)
-		return usage_err("pump: no action (send, recv or echo)");
+		return usage_err("pump: no action (send, recv, echo or forward)");
 	return 0;
 }
 
@@ -424,12 +448,54 @@ static int print_packet(const unsigned char *pkt, size_t len)
 	return 0;
 }
 
+/* Write the records in @buf, @n packets; empty it. */
+static int pump_flush(struct pump *p, unsigned char *buf, size_t *len,
+		      unsigned long *n)
+{
+	if (*len && batch_write_all(p->fd, buf, *len, NULL)) {
+		err_msg("write to \"%s\" (%s)", p->ifname, strerror(errno));
+		return -1;
+	}
+	p->sent += *n;
+	*len = 0;
+	*n = 0;
+	return 0;
+}
+
+/* send, many packets per write(). */
+static int run_send_batched(struct pump *p, const struct action *a)
+{
+	static unsigned char buf[BATCH_BUF], pkt[PKT_MAX];
+	unsigned long n = 0;
+	size_t len = 0;
+	uint32_t t;
+	int i, plen;
+
+	for (t = 0; t < a->times; t++) {
+		for (i = 0; i < a->nhex; i++) {
+			plen = hex_decode(a->hex[i], pkt, sizeof(pkt));
+			if (!batch_add(buf, sizeof(buf), &len, pkt, plen)) {
+				if (pump_flush(p, buf, &len, &n))
+					return EXIT_FAIL;
+				batch_add(buf, sizeof(buf), &len, pkt, plen);
+			}
+			n++;
+		}
+	}
+	return pump_flush(p, buf, &len, &n) ? EXIT_FAIL : EXIT_OK;
+}
+
 static int run_send(struct pump *p, const struct action *a)
 {
 	static unsigned char pkt[PKT_MAX];
 	uint32_t t;
 	int i, len;
 
+	if (!batch_set(p->fd, BATCH_MAX)) {
+		i = run_send_batched(p, a);
+		batch_set(p->fd, 0);
+		return i;
+	}
 	for (t = 0; t < a->times; t++) {
 		for (i = 0; i < a->nhex; i++) {
 			len = hex_decode(a->hex[i], pkt, sizeof(pkt));
@@ -502,6 +568,109 @@ static int run_echo(struct pump *p, const struct action *a)
 	return EXIT_OK;
 }
 
+/* Wait until @fds has something to read: its index, -1 when done. */
+static int pump_poll2(const int fds[2], double deadline)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = fds[0], .events = POLLIN },
+		{ .fd = fds[1], .events = POLLIN },
+	};
+	int ms, r;
+
+	while (!pump_stop) {
+		ms = -1;
+		if (deadline > 0) {
+			double left = deadline - now();
+
+			if (left <= 0)
+				return -1;
+			ms = (int)(left * 1000) + 1;
+		}
+		r = poll(pfd, 2, ms);
+		if (r < 0 && errno != EINTR) {
+			err_msg("poll (%s)", strerror(errno));
+			return -1;
+		}
+		if (r > 0)
+			return (pfd[0].revents & (POLLIN | POLLERR)) ? 0 : 1;
+	}
+	return -1;
+}
+
+/* Move one batch from fds[@i] to the other; the packets, or -1. */
+static long pump_move(struct pump *p, const int fds[2], int i,
+		      unsigned char *buf, size_t cap)
+{
+	ssize_t n = read(fds[i], buf, cap);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n < 0) {
+		err_msg("read (%s)", strerror(errno));
+		return -1;
+	}
+	if (batch_write_all(fds[!i], buf, n, &p->refused)) {
+		err_msg("write (%s)", strerror(errno));
+		return -1;
+	}
+	return (long)batch_count(buf, n);
+}
+
+static int pump_forward(struct pump *p, const struct action *a,
+			const int fds[2])
+{
+	double deadline = p->timeout > 0 ? now() + p->timeout : 0;
+	static unsigned char buf[BATCH_BUF];
+	unsigned long moved = 0;
+	long n;
+	int i;
+
+	if (batch_set(fds[0], BATCH_MAX) || batch_set(fds[1], BATCH_MAX)) {
+		err_msg("forward: no batched I/O on %s (%s)", opts.dev,
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	while (!a->count || moved < a->count) {
+		i = pump_poll2(fds, deadline);
+		if (i < 0)
+			break;
+		n = pump_move(p, fds, i, buf, sizeof(buf));
+		if (n < 0)
+			return EXIT_FAIL;
+		moved += n;
+	}
+	p->forwarded += moved;
+	batch_set(fds[0], 0);
+	if (a->count && moved < a->count) {
+		err_msg("%s: forwarded %lu of %u packets between \"%s\" and \"%s\"",
+			pump_stop ? "interrupted" : "timeout", moved,
+			a->count, p->ifname, a->peer);
+		return EXIT_FAIL;
+	}
+	if (!opts.json)
+		printf("forwarded %lu\n", moved);
+	return EXIT_OK;
+}
+
+/* forward: the peer attached and up for as long as it runs. */
+static int run_forward(struct pump *p, const struct action *a)
+{
+	char peer_ifname[IFNAMSIZ];
+	int fds[2] = { p->fd, -1 };
+	int err;
+
+	fds[1] = tun_attach(a->peer, p->flags, peer_ifname);
+	if (fds[1] < 0)
+		return EXIT_FAIL;
+	err = link_set_up(peer_ifname) ? EXIT_FAIL : EXIT_OK;
+	if (!err) {
+		link_wait_running(peer_ifname, p->timeout > 0 ? p->timeout : 5);
+		err = pump_forward(p, a, fds);
+	}
+	close(fds[1]);
+	return err;
+}
+
 static void pump_summary(const struct pump *p)
 {
 	size_t i;
@@ -517,6 +686,8 @@ static void pump_summary(const struct pump *p)
 	json_end_array();
 	json_uint("echoed", p->echoed);
 	json_uint("arp_replies", p->arp);
+	json_uint("forwarded", p->forwarded);
+	json_uint("refused", p->refused);
 	json_end_object();
 	json_done();
 }
@@ -544,6 +715,9 @@ static int pump_run(struct pump *p)
 			break;
 		case ACT_ECHO:
 			err = run_echo(p, &p->act[i]);
+			break;
+		case ACT_FORWARD:
+			err = run_forward(p, &p->act[i]);
 			break;
 		}
 	}

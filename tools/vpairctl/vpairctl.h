@@ -74,6 +74,14 @@ size_t nla_paylen(const struct nlattr *a);
 int nl_report(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* batch.c: batched I/O on the char device */
+int batch_set(int fd, uint32_t max);
+unsigned long batch_count(const unsigned char *buf, size_t len);
+int batch_write_all(int fd, const unsigned char *buf, size_t len,
+		    unsigned long *refused);
+bool batch_add(unsigned char *buf, size_t cap, size_t *len,
+	       const unsigned char *pkt, size_t pkt_len);
+
 /* ns.c: network namespaces */
 int ns_open(const char *spec);
 int ns_enter(const char *spec);

@@ -65,6 +65,7 @@ static int vpair_tun_chr_open(struct inode *inode, struct file *file)
 	}
 	init_waitqueue_head(&tfile->wq);
 	INIT_LIST_HEAD(&tfile->next);
+	vpair_tun_napi_file_init(tfile);
 
 	init_waitqueue_head(&tfile->socket.wq.wait);
 	tfile->socket.file = file;
@@ -338,6 +339,9 @@ static int vpair_tun_chr_set_proto(const struct vpair_tun_framing *framing,
 	int err;
 
 	if (framing->flags & IFF_TAP) {
+		/* IFF_NAPI_FRAGS: the header may start in the first fragment */
+		if (!pskb_may_pull(skb, ETH_HLEN))
+			return -ENOMEM;
 		skb->protocol = eth_type_trans(skb, skb->dev);
 		return 0;
 	}
@@ -352,11 +356,11 @@ static int vpair_tun_chr_set_proto(const struct vpair_tun_framing *framing,
 }
 
 /* Hand a written packet to @tdev's stack, as if it had arrived there. */
-static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
-				struct vpair_tun_dev *tdev,
-				const struct vpair_tun_framing *framing,
-				const struct virtio_net_hdr *hdr,
-				struct sk_buff *skb, __be16 proto)
+int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
+			 struct vpair_tun_dev *tdev,
+			 const struct vpair_tun_framing *framing,
+			 const struct virtio_net_hdr *hdr,
+			 struct sk_buff *skb, __be16 proto)
 {
 	struct net_device *dev = tdev->dev;
 	u32 hash = 0;
@@ -385,6 +389,12 @@ static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	    !rcu_access_pointer(tdev->steering_prog))
 		hash = __skb_get_hash_symmetric(skb);
 
+	if (vpair_tun_napi_on(tfile)) {
+		err = vpair_tun_napi_deliver(tfile, tdev, skb);
+		if (err)
+			return err;
+		goto delivered;
+	}
 	/*
 	 * Like tun: straight into the stack with bottom halves disabled,
 	 * not through the backlog and a second softirq pass. What loops
@@ -394,6 +404,7 @@ static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	dev_sw_netstats_rx_add(dev, skb->len);
 	netif_receive_skb(skb);
 	local_bh_enable();
+delivered:
 	if (hash)
 		vpair_tun_flow_update(tdev, hash, tfile->queue_index);
 	return 0;
@@ -448,6 +459,9 @@ static int vpair_tun_chr_write(struct vpair_tun_file *tfile,
 	err = vpair_tun_chr_get_headers(&framing, from, &len, &pi, &hdr);
 	if (err)
 		return err;
+	if (READ_ONCE(tfile->napi_frags))
+		return vpair_tun_napi_write_frags(tfile, tdev, &framing, &hdr,
+						  from, len);
 
 	skb = vpair_tun_chr_alloc_skb(tfile, len, noblock, &err);
 	if (!skb)

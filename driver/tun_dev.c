@@ -264,6 +264,7 @@ static void vpair_tun_dev_uninit(struct net_device *dev)
 	list_for_each_entry_safe(tfile, tmp, &gone, next) {
 		list_del_init(&tfile->next);
 		tfile->detached = false;
+		vpair_tun_napi_del(tfile);
 		vpair_tun_purge(tfile);
 	}
 	vpair_tun_flow_uninit(tdev);
@@ -398,8 +399,13 @@ static int vpair_tun_dev_attach_check(struct vpair_tun_dev *tdev,
 	return 0;
 }
 
+/*
+ * @napi: the IFF_NAPI/IFF_NAPI_FRAGS flags of a file's first attach; a
+ * queue re-attached by TUNSETQUEUE keeps what it had.
+ */
 int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
-			 struct vpair_tun_file *tfile, bool skip_filter)
+			 struct vpair_tun_file *tfile, bool skip_filter,
+			 unsigned int napi)
 {
 	struct net_device *dev = tdev->dev;
 	int err;
@@ -423,11 +429,13 @@ int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
 		list_del_init(&tfile->next);
 		tdev->numdisabled--;
 		tfile->detached = false;
+		vpair_tun_napi_start(tfile);
 	} else {
 		err = ptr_ring_resize(&tfile->ring, dev->tx_queue_len,
 				      GFP_KERNEL, vpair_tun_drop_queued);
 		if (err)
 			return err;
+		vpair_tun_napi_add(tdev, tfile, napi);
 	}
 
 	tfile->queue_index = tdev->numqueues;
@@ -448,8 +456,10 @@ static void vpair_tun_dev_disable(struct vpair_tun_dev *tdev,
 
 	vpair_tun_dev_remove(tdev, tfile);
 	if (clean) {
+		vpair_tun_napi_del(tfile);
 		RCU_INIT_POINTER(tfile->tdev, NULL);
 	} else {
+		vpair_tun_napi_stop(tfile);
 		tfile->detached = true;
 		list_add_tail(&tfile->next, &tdev->disabled);
 		tdev->numdisabled++;
@@ -479,6 +489,7 @@ void vpair_tun_dev_detach(struct vpair_tun_file *tfile, bool clean)
 		list_del_init(&tfile->next);
 		tdev->numdisabled--;
 		tfile->detached = false;
+		vpair_tun_napi_del(tfile);
 		RCU_INIT_POINTER(tfile->tdev, NULL);
 	}
 	if (!clean)

@@ -223,4 +223,14 @@ free:
 }
 #endif
 
+/* Before 6.4 an iovec iov_iter's current iovec was i->iov. */
+#ifndef HAVE_ITER_IOV
+#include <linux/uio.h>
+
+static inline const struct iovec *iter_iov(const struct iov_iter *i)
+{
+	return i->iov;
+}
+#endif
+
 #endif /* _VPAIR_COMPAT_H */

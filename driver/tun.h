@@ -101,6 +101,7 @@ struct vpair_tun_dev {
 	struct sock_fprog	fprog;		/* as TUNATTACHFILTER gave it */
 	struct bpf_prog __rcu	*steering_prog;	/* TUNSETSTEERINGEBPF */
 	struct bpf_prog __rcu	*filter_prog;	/* TUNSETFILTEREBPF */
+	struct bpf_prog __rcu	*xdp_prog;	/* ndo_bpf, TAP only */
 	struct vpair_tun_txfilter	txflt;
 	u32			msg_enable;	/* TUNSETDEBUG, ethtool */
 	u32			rx_batched;	/* ethtool rx-frames */
@@ -124,6 +125,7 @@ int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
 			 unsigned int napi);
 void vpair_tun_dev_detach(struct vpair_tun_file *tfile, bool clean);
 int vpair_tun_dev_change_carrier(struct net_device *dev, bool on);
+void vpair_tun_dev_wake_reader(struct vpair_tun_file *tfile);
 void vpair_tun_drop_queued(void *ptr);
 void vpair_tun_dev_set_features(struct vpair_tun_dev *tdev,
 				netdev_features_t features);
@@ -198,12 +200,27 @@ int vpair_tun_napi_write_frags(struct vpair_tun_file *tfile,
 			       const struct virtio_net_hdr *hdr,
 			       struct iov_iter *from, size_t len);
 
-/* tun_chr.c: a written packet into the stack */
+/* tun_xdp.c: XDP on TAP interfaces */
+int vpair_tun_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int vpair_tun_xdp_xmit(struct net_device *dev, int n,
+		       struct xdp_frame **frames, u32 flags);
+bool vpair_tun_xdp_native(struct vpair_tun_file *tfile,
+			  struct vpair_tun_dev *tdev,
+			  const struct virtio_net_hdr *hdr, size_t len);
+int vpair_tun_xdp_write(struct vpair_tun_file *tfile,
+			struct vpair_tun_dev *tdev,
+			const struct vpair_tun_framing *framing,
+			const struct virtio_net_hdr *hdr,
+			struct iov_iter *from, size_t len);
+bool vpair_tun_xdp_generic(struct vpair_tun_file *tfile,
+			   struct vpair_tun_dev *tdev, struct sk_buff **pskb);
+
+/* tun_chr.c: a written packet into the stack (@xdp_done: met the program) */
 int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 			 struct vpair_tun_dev *tdev,
 			 const struct vpair_tun_framing *framing,
 			 const struct virtio_net_hdr *hdr,
-			 struct sk_buff *skb, __be16 proto);
+			 struct sk_buff *skb, __be16 proto, bool xdp_done);
 
 /* tun_iff.c: TUNSETIFF, TUNGETIFF, TUNSETQUEUE */
 int vpair_tun_iff_set(struct vpair_tun_file *tfile, struct ifreq *ifr);

@@ -360,7 +360,7 @@ int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 			 struct vpair_tun_dev *tdev,
 			 const struct vpair_tun_framing *framing,
 			 const struct virtio_net_hdr *hdr,
-			 struct sk_buff *skb, __be16 proto)
+			 struct sk_buff *skb, __be16 proto, bool xdp_done)
 {
 	struct net_device *dev = tdev->dev;
 	u32 hash = 0;
@@ -377,6 +377,8 @@ int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	skb_reset_network_header(skb);
 	skb_probe_transport_header(skb);
 	skb_record_rx_queue(skb, tfile->queue_index);
+	if (!xdp_done && !vpair_tun_xdp_generic(tfile, tdev, &skb))
+		return 0;
 
 	/* also how a device deleted during the write is refused, like tun */
 	if (!(dev->flags & IFF_UP)) {
@@ -462,6 +464,9 @@ static int vpair_tun_chr_write(struct vpair_tun_file *tfile,
 	if (READ_ONCE(tfile->napi_frags))
 		return vpair_tun_napi_write_frags(tfile, tdev, &framing, &hdr,
 						  from, len);
+	if (vpair_tun_xdp_native(tfile, tdev, &hdr, len))
+		return vpair_tun_xdp_write(tfile, tdev, &framing, &hdr, from,
+					   len);
 
 	skb = vpair_tun_chr_alloc_skb(tfile, len, noblock, &err);
 	if (!skb)
@@ -471,7 +476,8 @@ static int vpair_tun_chr_write(struct vpair_tun_file *tfile,
 		err = -EFAULT;
 		goto drop;
 	}
-	return vpair_tun_chr_inject(tfile, tdev, &framing, &hdr, skb, pi.proto);
+	return vpair_tun_chr_inject(tfile, tdev, &framing, &hdr, skb, pi.proto,
+				    false);
 
 drop:
 	/* like tun: a full send buffer is no drop, a failure is */

@@ -11,6 +11,7 @@
 #include <linux/poll.h>
 #include <linux/security.h>
 #include <net/ip_tunnels.h>
+#include <net/xdp.h>
 #include <net/rtnetlink.h>
 
 #include "tun.h"
@@ -93,6 +94,15 @@ static bool vpair_tun_dev_filter(struct vpair_tun_dev *tdev,
 	return vpair_tun_dev_run_ebpf_filter(tdev, skb);
 }
 
+/* Something was queued in @tfile's ring. */
+void vpair_tun_dev_wake_reader(struct vpair_tun_file *tfile)
+{
+	kill_fasync(&tfile->fasync, SIGIO, POLL_IN);
+	/* the wait queue's lock only when a reader sleeps */
+	if (wq_has_sleeper(&tfile->wq))
+		wake_up_interruptible_poll(&tfile->wq, EPOLLIN | EPOLLRDNORM);
+}
+
 static netdev_tx_t vpair_tun_dev_xmit(struct sk_buff *skb,
 				      struct net_device *dev)
 {
@@ -114,10 +124,7 @@ static netdev_tx_t vpair_tun_dev_xmit(struct sk_buff *skb,
 	if (ptr_ring_produce(&tfile->ring, skb))
 		goto drop;
 
-	kill_fasync(&tfile->fasync, SIGIO, POLL_IN);
-	/* the wait queue's lock only when a reader sleeps */
-	if (wq_has_sleeper(&tfile->wq))
-		wake_up_interruptible_poll(&tfile->wq, EPOLLIN | EPOLLRDNORM);
+	vpair_tun_dev_wake_reader(tfile);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 
@@ -270,6 +277,7 @@ static void vpair_tun_dev_uninit(struct net_device *dev)
 	vpair_tun_flow_uninit(tdev);
 	vpair_tun_dev_put_ebpf(&tdev->steering_prog);
 	vpair_tun_dev_put_ebpf(&tdev->filter_prog);
+	vpair_tun_dev_put_ebpf(&tdev->xdp_prog);
 
 	/* TUNSETPERSIST pinned the module for this interface */
 	if (tdev->flags & IFF_PERSIST)
@@ -304,6 +312,8 @@ static const struct net_device_ops vpair_tun_ops_tap = {
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= passthru_features_check,
+	.ndo_bpf		= vpair_tun_xdp_bpf,
+	.ndo_xdp_xmit		= vpair_tun_xdp_xmit,
 };
 
 bool vpair_tun_is_dev(const struct net_device *dev)
@@ -354,6 +364,10 @@ static void vpair_tun_dev_setup_tap(struct net_device *dev)
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	eth_hw_addr_random(dev);
+	/* like tun: XDP on TAP only */
+	xdp_set_features_flag(dev, NETDEV_XDP_ACT_BASIC |
+			      NETDEV_XDP_ACT_REDIRECT |
+			      NETDEV_XDP_ACT_NDO_XMIT);
 }
 
 /* Allocate, not register, an interface of type IFF_TUN or IFF_TAP. */

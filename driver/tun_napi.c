@@ -292,7 +292,7 @@ int vpair_tun_napi_write_frags(struct vpair_tun_file *tfile,
 		dev_core_stats_rx_dropped_inc(tdev->dev);
 		goto unlock;
 	}
-	err = vpair_tun_chr_inject(tfile, tdev, framing, hdr, skb, 0);
+	err = vpair_tun_chr_inject(tfile, tdev, framing, hdr, skb, 0, false);
 	/* a refused skb was freed, not put back for reuse */
 	if (err)
 		tfile->napi.skb = NULL;

@@ -318,14 +318,17 @@ TEST_F(napi, threaded)
 		  recv_frame(self->sk, TEST_ETH_P, buf, sizeof(buf)));
 }
 
-/* IFF_NAPI on a TUN: IP packets through the instance. */
+/* IFF_NAPI on a TUN: IP packets through the (threaded) instance. */
 TEST_F(napi, tun_delivers)
 {
 	unsigned char pkt[64], buf[2048];
 	size_t len;
 
+	ASSERT_EQ(0, private_sysfs(self->sys))
+		TH_LOG("sysfs: %s", strerror(errno));
 	ASSERT_EQ(0, create_dev(_metadata, self->fd, self->ifname,
 				IFF_TUN | IFF_NO_PI | IFF_NAPI));
+	ASSERT_EQ(0, sysfs_write(self->sys, self->ifname, "threaded", "1"));
 	ASSERT_EQ(0, netdev_set_up(self->ifname, 1));
 	self->sk = packet_socket(self->ifname);
 	ASSERT_LE(0, self->sk);

@@ -16,6 +16,7 @@
 #include <libgen.h>
 #include <stdarg.h>
 #include <sys/uio.h>
+#include <linux/genetlink.h>
 #include <linux/virtio_net.h>
 
 #pragma GCC diagnostic push
@@ -102,6 +103,110 @@ static ssize_t read_tap(int fd, size_t off, unsigned char *buf, size_t size)
 			return n;
 	}
 	return 0;
+}
+
+/* The netdev generic netlink family (6.3), which older uapi lacks. */
+#define NETDEV_GENL_NAME		"netdev"
+#define NETDEV_GENL_DEV_GET		1
+#define NETDEV_GENL_A_DEV_IFINDEX	1
+#define NETDEV_GENL_A_DEV_XDP_FEATURES	3
+#define XDP_ACT_BASIC			1
+#define XDP_ACT_REDIRECT		2
+#define XDP_ACT_NDO_XMIT		4
+
+struct genl_req {
+	struct nlmsghdr nh;
+	struct genlmsghdr gh;
+	char attrs[64];
+};
+
+/* Send @req on @sk and return the first attribute @type of the answer. */
+static int genl_ask(int sk, struct genl_req *req, unsigned short type,
+		    void *val, size_t size)
+{
+	char buf[4096];
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	struct nlattr *a;
+	ssize_t n;
+	int left;
+
+	if (send(sk, req, req->nh.nlmsg_len, 0) < 0)
+		return -errno;
+	n = recv(sk, buf, sizeof(buf), 0);
+	if (n < 0)
+		return -errno;
+	if (!NLMSG_OK(nh, (unsigned int)n))
+		return -EPROTO;
+	if (nh->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)NLMSG_DATA(nh))->error ?: -ENOENT;
+	a = (struct nlattr *)((char *)NLMSG_DATA(nh) + GENL_HDRLEN);
+	left = (int)nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	while (left >= (int)sizeof(*a) && a->nla_len >= sizeof(*a)) {
+		if ((a->nla_type & NLA_TYPE_MASK) == type) {
+			size_t len = a->nla_len - NLA_HDRLEN;
+
+			memcpy(val, (char *)a + NLA_HDRLEN,
+			       len < size ? len : size);
+			return 0;
+		}
+		left -= NLA_ALIGN(a->nla_len);
+		a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return -ENOENT;
+}
+
+static void genl_put(struct genl_req *req, unsigned short type,
+		     const void *val, unsigned short len)
+{
+	struct nlattr *a = (struct nlattr *)((char *)req +
+					     NLMSG_ALIGN(req->nh.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, val, len);
+	req->nh.nlmsg_len = NLMSG_ALIGN(req->nh.nlmsg_len) +
+			    NLA_ALIGN(a->nla_len);
+}
+
+static void genl_init(struct genl_req *req, unsigned short family,
+		      unsigned char cmd)
+{
+	memset(req, 0, sizeof(*req));
+	req->nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	req->nh.nlmsg_type = family;
+	req->nh.nlmsg_flags = NLM_F_REQUEST;
+	req->gh.cmd = cmd;
+	req->gh.version = 1;
+}
+
+/*
+ * The XDP features netlink reports for @ifindex in @features: 0, or
+ * -ENOENT when the kernel has no netdev family, or another -errno.
+ */
+static int xdp_features(int ifindex, unsigned long long *features)
+{
+	unsigned short family = 0;
+	struct genl_req req;
+	int sk, err;
+
+	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (sk < 0)
+		return -errno;
+	genl_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	genl_put(&req, CTRL_ATTR_FAMILY_NAME, NETDEV_GENL_NAME,
+		 sizeof(NETDEV_GENL_NAME));
+	err = genl_ask(sk, &req, CTRL_ATTR_FAMILY_ID, &family,
+		       sizeof(family));
+	if (!err) {
+		genl_init(&req, family, NETDEV_GENL_DEV_GET);
+		genl_put(&req, NETDEV_GENL_A_DEV_IFINDEX, &ifindex,
+			 sizeof(ifindex));
+		*features = 0;
+		err = genl_ask(sk, &req, NETDEV_GENL_A_DEV_XDP_FEATURES,
+			       features, sizeof(*features));
+	}
+	close(sk);
+	return err;
 }
 
 FIXTURE(xdp) {
@@ -402,6 +507,23 @@ TEST_F(xdp, programs_swapped_between_writes)
 	EXPECT_EQ(1, ifindex_gone((unsigned int)idx, CHARDEV_WAIT_MS));
 	EXPECT_EQ(-1, read(self->fd, buf, sizeof(buf)));
 	EXPECT_EQ(EBADFD, errno);
+}
+
+/* Like tun, a TAP advertises basic XDP, redirect and ndo_xdp_xmit (6.3). */
+TEST_F(xdp, features_advertised)
+{
+	unsigned long long features;
+	int err;
+
+	ASSERT_EQ(0, xdp_tap(_metadata, self, 0));
+	err = xdp_features((int)if_nametoindex(self->ifname), &features);
+	if (err == -ENOENT)
+		SKIP(return, "no netdev netlink family (before 6.3)");
+	ASSERT_EQ(0, err) TH_LOG("netdev dev-get: %s", strerror(-err));
+	EXPECT_EQ((unsigned long long)(XDP_ACT_BASIC | XDP_ACT_REDIRECT |
+				       XDP_ACT_NDO_XMIT),
+		  features & (XDP_ACT_BASIC | XDP_ACT_REDIRECT |
+			      XDP_ACT_NDO_XMIT));
 }
 
 TEST_HARNESS_MAIN

@@ -64,6 +64,18 @@ struct vpair_tun_file {
 	u16			queue_index;
 	bool			detached;
 	bool			dead;		/* device went away */
+	bool			napi_frags;	/* IFF_NAPI_FRAGS */
+	/*
+	 * IFF_NAPI: the queue's own NAPI instance, on @napi_dev's list while
+	 * added (changed under RTNL and @napi_mutex). Writers queue on
+	 * sk.sk_write_queue while @napi_live, under that queue's lock, names
+	 * the device they write to; IFF_NAPI_FRAGS writers own napi.skb
+	 * under @napi_mutex.
+	 */
+	struct napi_struct	napi;
+	struct mutex		napi_mutex;	/* napi.skb, napi_dev */
+	struct vpair_tun_dev	*napi_dev;
+	struct vpair_tun_dev	*napi_live;
 };
 
 /* The opener's network namespace. */
@@ -90,6 +102,7 @@ struct vpair_tun_dev {
 	struct sock_fprog	fprog;		/* as TUNATTACHFILTER gave it */
 	struct bpf_prog __rcu	*steering_prog;	/* TUNSETSTEERINGEBPF */
 	struct bpf_prog __rcu	*filter_prog;	/* TUNSETFILTEREBPF */
+	struct bpf_prog __rcu	*xdp_prog;	/* ndo_bpf, TAP only */
 	struct vpair_tun_txfilter	txflt;
 	u32			msg_enable;	/* TUNSETDEBUG, ethtool */
 	u32			rx_batched;	/* ethtool rx-frames */
@@ -111,9 +124,11 @@ struct net_device *vpair_tun_dev_alloc(struct net *net, const char *name,
 				       unsigned int flags);
 bool vpair_tun_is_dev(const struct net_device *dev);
 int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
-			 struct vpair_tun_file *tfile, bool skip_filter);
+			 struct vpair_tun_file *tfile, bool skip_filter,
+			 unsigned int napi);
 void vpair_tun_dev_detach(struct vpair_tun_file *tfile, bool clean);
 int vpair_tun_dev_change_carrier(struct net_device *dev, bool on);
+void vpair_tun_dev_wake_reader(struct vpair_tun_file *tfile);
 void vpair_tun_drop_queued(void *ptr);
 void vpair_tun_dev_set_features(struct vpair_tun_dev *tdev,
 				netdev_features_t features);
@@ -198,7 +213,45 @@ long vpair_tun_batch_ioctl(struct vpair_tun_file *tfile, unsigned int cmd,
 
 /* Per-file TUNSETIFF flags kept on the interface (tun's TUN_FEATURES) */
 #define VPAIR_TUN_IFF_FEATURES	(IFF_NO_PI | IFF_ONE_QUEUE | IFF_VNET_HDR | \
-				 IFF_MULTI_QUEUE)
+				 IFF_MULTI_QUEUE | IFF_NAPI | IFF_NAPI_FRAGS)
+
+/* tun_napi.c: IFF_NAPI, IFF_NAPI_FRAGS */
+void vpair_tun_napi_file_init(struct vpair_tun_file *tfile);
+void vpair_tun_napi_add(struct vpair_tun_dev *tdev,
+			struct vpair_tun_file *tfile, unsigned int flags);
+void vpair_tun_napi_start(struct vpair_tun_file *tfile);
+void vpair_tun_napi_stop(struct vpair_tun_file *tfile);
+void vpair_tun_napi_del(struct vpair_tun_file *tfile);
+bool vpair_tun_napi_on(const struct vpair_tun_file *tfile);
+int vpair_tun_napi_deliver(struct vpair_tun_file *tfile,
+			   struct vpair_tun_dev *tdev, struct sk_buff *skb);
+int vpair_tun_napi_write_frags(struct vpair_tun_file *tfile,
+			       struct vpair_tun_dev *tdev,
+			       const struct vpair_tun_framing *framing,
+			       const struct virtio_net_hdr *hdr,
+			       struct iov_iter *from, size_t len);
+
+/* tun_xdp.c: XDP on TAP interfaces */
+int vpair_tun_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int vpair_tun_xdp_xmit(struct net_device *dev, int n,
+		       struct xdp_frame **frames, u32 flags);
+bool vpair_tun_xdp_native(struct vpair_tun_file *tfile,
+			  struct vpair_tun_dev *tdev,
+			  const struct virtio_net_hdr *hdr, size_t len);
+int vpair_tun_xdp_write(struct vpair_tun_file *tfile,
+			struct vpair_tun_dev *tdev,
+			const struct vpair_tun_framing *framing,
+			const struct virtio_net_hdr *hdr,
+			struct iov_iter *from, size_t len);
+bool vpair_tun_xdp_generic(struct vpair_tun_file *tfile,
+			   struct vpair_tun_dev *tdev, struct sk_buff **pskb);
+
+/* tun_chr.c: a written packet into the stack (@xdp_done: met the program) */
+int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
+			 struct vpair_tun_dev *tdev,
+			 const struct vpair_tun_framing *framing,
+			 const struct virtio_net_hdr *hdr,
+			 struct sk_buff *skb, __be16 proto, bool xdp_done);
 
 /* tun_iff.c: TUNSETIFF, TUNGETIFF, TUNSETQUEUE */
 int vpair_tun_iff_set(struct vpair_tun_file *tfile, struct ifreq *ifr);

@@ -65,6 +65,7 @@ static int vpair_tun_chr_open(struct inode *inode, struct file *file)
 	}
 	init_waitqueue_head(&tfile->wq);
 	INIT_LIST_HEAD(&tfile->next);
+	vpair_tun_napi_file_init(tfile);
 
 	init_waitqueue_head(&tfile->socket.wq.wait);
 	tfile->socket.file = file;
@@ -381,6 +382,9 @@ static int vpair_tun_chr_set_proto(const struct vpair_tun_framing *framing,
 	int err;
 
 	if (framing->flags & IFF_TAP) {
+		/* IFF_NAPI_FRAGS: the header may start in the first fragment */
+		if (!pskb_may_pull(skb, ETH_HLEN))
+			return -ENOMEM;
 		skb->protocol = eth_type_trans(skb, skb->dev);
 		return 0;
 	}
@@ -395,11 +399,11 @@ static int vpair_tun_chr_set_proto(const struct vpair_tun_framing *framing,
 }
 
 /* Hand a written packet to @tdev's stack, as if it had arrived there. */
-static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
-				struct vpair_tun_dev *tdev,
-				const struct vpair_tun_framing *framing,
-				const struct virtio_net_hdr *hdr,
-				struct sk_buff *skb, __be16 proto)
+int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
+			 struct vpair_tun_dev *tdev,
+			 const struct vpair_tun_framing *framing,
+			 const struct virtio_net_hdr *hdr,
+			 struct sk_buff *skb, __be16 proto, bool xdp_done)
 {
 	struct net_device *dev = tdev->dev;
 	u32 hash = 0;
@@ -416,6 +420,8 @@ static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	skb_reset_network_header(skb);
 	skb_probe_transport_header(skb);
 	skb_record_rx_queue(skb, tfile->queue_index);
+	if (!xdp_done && !vpair_tun_xdp_generic(tfile, tdev, &skb))
+		return 0;
 
 	/* also how a device deleted during the write is refused, like tun */
 	if (!(dev->flags & IFF_UP)) {
@@ -428,6 +434,12 @@ static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	    !rcu_access_pointer(tdev->steering_prog))
 		hash = __skb_get_hash_symmetric(skb);
 
+	if (vpair_tun_napi_on(tfile)) {
+		err = vpair_tun_napi_deliver(tfile, tdev, skb);
+		if (err)
+			return err;
+		goto delivered;
+	}
 	/*
 	 * Like tun: straight into the stack with bottom halves disabled,
 	 * not through the backlog and a second softirq pass. What loops
@@ -437,6 +449,7 @@ static int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	dev_sw_netstats_rx_add(dev, skb->len);
 	netif_receive_skb(skb);
 	local_bh_enable();
+delivered:
 	if (hash)
 		vpair_tun_flow_update(tdev, hash, tfile->queue_index);
 	return 0;
@@ -491,6 +504,12 @@ int vpair_tun_chr_write_one(struct vpair_tun_file *tfile,
 	err = vpair_tun_chr_get_headers(framing, from, &len, &pi, &hdr);
 	if (err)
 		return err;
+	if (READ_ONCE(tfile->napi_frags))
+		return vpair_tun_napi_write_frags(tfile, tdev, framing, &hdr,
+						  from, len);
+	if (vpair_tun_xdp_native(tfile, tdev, &hdr, len))
+		return vpair_tun_xdp_write(tfile, tdev, framing, &hdr, from,
+					   len);
 
 	skb = vpair_tun_chr_alloc_skb(tfile, len, noblock, &err);
 	if (!skb)
@@ -500,7 +519,8 @@ int vpair_tun_chr_write_one(struct vpair_tun_file *tfile,
 		err = -EFAULT;
 		goto drop;
 	}
-	return vpair_tun_chr_inject(tfile, tdev, framing, &hdr, skb, pi.proto);
+	return vpair_tun_chr_inject(tfile, tdev, framing, &hdr, skb, pi.proto,
+				    false);
 
 drop:
 	/* like tun: a full send buffer is no drop, a failure is */

@@ -11,6 +11,7 @@
 #include <linux/poll.h>
 #include <linux/security.h>
 #include <net/ip_tunnels.h>
+#include <net/xdp.h>
 #include <net/rtnetlink.h>
 
 #include "tun.h"
@@ -91,6 +92,15 @@ static bool vpair_tun_dev_filter(struct vpair_tun_dev *tdev,
 	return vpair_tun_dev_run_ebpf_filter(tdev, skb);
 }
 
+/* Something was queued in @tfile's ring. */
+void vpair_tun_dev_wake_reader(struct vpair_tun_file *tfile)
+{
+	kill_fasync(&tfile->fasync, SIGIO, POLL_IN);
+	/* the wait queue's lock only when a reader sleeps */
+	if (wq_has_sleeper(&tfile->wq))
+		wake_up_interruptible_poll(&tfile->wq, EPOLLIN | EPOLLRDNORM);
+}
+
 static netdev_tx_t vpair_tun_dev_xmit(struct sk_buff *skb,
 				      struct net_device *dev)
 {
@@ -112,10 +122,7 @@ static netdev_tx_t vpair_tun_dev_xmit(struct sk_buff *skb,
 	if (ptr_ring_produce(&tfile->ring, skb))
 		goto drop;
 
-	kill_fasync(&tfile->fasync, SIGIO, POLL_IN);
-	/* the wait queue's lock only when a reader sleeps */
-	if (wq_has_sleeper(&tfile->wq))
-		wake_up_interruptible_poll(&tfile->wq, EPOLLIN | EPOLLRDNORM);
+	vpair_tun_dev_wake_reader(tfile);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 
@@ -262,11 +269,13 @@ static void vpair_tun_dev_uninit(struct net_device *dev)
 	list_for_each_entry_safe(tfile, tmp, &gone, next) {
 		list_del_init(&tfile->next);
 		tfile->detached = false;
+		vpair_tun_napi_del(tfile);
 		vpair_tun_purge(tfile);
 	}
 	vpair_tun_flow_uninit(tdev);
 	vpair_tun_dev_put_ebpf(&tdev->steering_prog);
 	vpair_tun_dev_put_ebpf(&tdev->filter_prog);
+	vpair_tun_dev_put_ebpf(&tdev->xdp_prog);
 
 	/* TUNSETPERSIST pinned the module for this interface */
 	if (tdev->flags & IFF_PERSIST)
@@ -301,6 +310,8 @@ static const struct net_device_ops vpair_tun_ops_tap = {
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= passthru_features_check,
+	.ndo_bpf		= vpair_tun_xdp_bpf,
+	.ndo_xdp_xmit		= vpair_tun_xdp_xmit,
 };
 
 bool vpair_tun_is_dev(const struct net_device *dev)
@@ -351,6 +362,10 @@ static void vpair_tun_dev_setup_tap(struct net_device *dev)
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	eth_hw_addr_random(dev);
+	/* like tun: XDP on TAP only */
+	xdp_set_features_flag(dev, NETDEV_XDP_ACT_BASIC |
+			      NETDEV_XDP_ACT_REDIRECT |
+			      NETDEV_XDP_ACT_NDO_XMIT);
 }
 
 /*
@@ -404,8 +419,13 @@ static int vpair_tun_dev_attach_check(struct vpair_tun_dev *tdev,
 	return 0;
 }
 
+/*
+ * @napi: the IFF_NAPI/IFF_NAPI_FRAGS flags of a file's first attach; a
+ * queue re-attached by TUNSETQUEUE keeps what it had.
+ */
 int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
-			 struct vpair_tun_file *tfile, bool skip_filter)
+			 struct vpair_tun_file *tfile, bool skip_filter,
+			 unsigned int napi)
 {
 	struct net_device *dev = tdev->dev;
 	int err;
@@ -429,11 +449,13 @@ int vpair_tun_dev_attach(struct vpair_tun_dev *tdev,
 		list_del_init(&tfile->next);
 		tdev->numdisabled--;
 		tfile->detached = false;
+		vpair_tun_napi_start(tfile);
 	} else {
 		err = ptr_ring_resize(&tfile->ring, dev->tx_queue_len,
 				      GFP_KERNEL, vpair_tun_drop_queued);
 		if (err)
 			return err;
+		vpair_tun_napi_add(tdev, tfile, napi);
 	}
 
 	tfile->queue_index = tdev->numqueues;
@@ -454,8 +476,10 @@ static void vpair_tun_dev_disable(struct vpair_tun_dev *tdev,
 
 	vpair_tun_dev_remove(tdev, tfile);
 	if (clean) {
+		vpair_tun_napi_del(tfile);
 		RCU_INIT_POINTER(tfile->tdev, NULL);
 	} else {
+		vpair_tun_napi_stop(tfile);
 		tfile->detached = true;
 		list_add_tail(&tfile->next, &tdev->disabled);
 		tdev->numdisabled++;
@@ -485,6 +509,7 @@ void vpair_tun_dev_detach(struct vpair_tun_file *tfile, bool clean)
 		list_del_init(&tfile->next);
 		tdev->numdisabled--;
 		tfile->detached = false;
+		vpair_tun_napi_del(tfile);
 		RCU_INIT_POINTER(tfile->tdev, NULL);
 	}
 	if (!clean)

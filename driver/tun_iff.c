@@ -45,7 +45,8 @@ static int vpair_tun_iff_attach(struct vpair_tun_file *tfile,
 	if (err < 0)
 		return err;
 
-	err = vpair_tun_dev_attach(tdev, tfile, flags & IFF_NOFILTER);
+	err = vpair_tun_dev_attach(tdev, tfile, flags & IFF_NOFILTER,
+				   flags & (IFF_NAPI | IFF_NAPI_FRAGS));
 	if (err < 0)
 		return err;
 
@@ -97,7 +98,8 @@ static int vpair_tun_iff_create(struct vpair_tun_file *tfile,
 		return err;
 	}
 
-	err = vpair_tun_dev_attach(netdev_priv(dev), tfile, false);
+	err = vpair_tun_dev_attach(netdev_priv(dev), tfile, false,
+				   flags & (IFF_NAPI | IFF_NAPI_FRAGS));
 	if (err < 0) {
 		unregister_netdevice(dev);
 		return err;
@@ -113,7 +115,7 @@ int vpair_tun_iff_set(struct vpair_tun_file *tfile, struct ifreq *ifr)
 	struct net_device *dev;
 	int err;
 
-	/* Accepted like tun, and ignored: there is no NAPI here. */
+	/* tun's rules: building from fragments is for TAP and admins only */
 	if (flags & IFF_NAPI_FRAGS) {
 		if (!capable(CAP_NET_ADMIN))
 			return -EPERM;
@@ -169,7 +171,7 @@ int vpair_tun_iff_set_queue(struct vpair_tun_file *tfile, struct ifreq *ifr)
 		err = security_tun_dev_attach_queue(tdev->security);
 		if (err < 0)
 			goto unlock;
-		err = vpair_tun_dev_attach(tdev, tfile, false);
+		err = vpair_tun_dev_attach(tdev, tfile, false, 0);
 	} else if (ifr->ifr_flags & IFF_DETACH_QUEUE) {
 		if (!tdev || !(tdev->flags & IFF_MULTI_QUEUE) ||
 		    tfile->detached)

@@ -223,4 +223,59 @@ free:
 }
 #endif
 
+/* Before 6.4 an iovec iov_iter's current iovec was i->iov. */
+#ifndef HAVE_ITER_IOV
+#include <linux/uio.h>
+
+static inline const struct iovec *iter_iov(const struct iov_iter *i)
+{
+	return i->iov;
+}
+#endif
+
+/* Before 6.11 XDP redirect state was per-CPU: no context to set. */
+#ifndef HAVE_BPF_NET_CTX
+struct bpf_net_context {
+	char unused;
+};
+
+static inline struct bpf_net_context *
+bpf_net_ctx_set(struct bpf_net_context *bpf_net_ctx)
+{
+	return NULL;
+}
+
+static inline void bpf_net_ctx_clear(struct bpf_net_context *bpf_net_ctx)
+{
+}
+#endif
+
+/*
+ * Before 6.8 generic XDP kept the skb it was given. The older function
+ * is wrapped under the newer signature.
+ */
+#ifndef HAVE_DO_XDP_GENERIC_PSKB
+static inline int compat_do_xdp_generic(struct bpf_prog *prog,
+					struct sk_buff **pskb)
+{
+	return do_xdp_generic(prog, *pskb);
+}
+
+#define do_xdp_generic(prog, pskb)	compat_do_xdp_generic(prog, pskb)
+#endif
+
+/*
+ * Before 6.3 a device had no xdp_features to advertise what XDP it
+ * supports: there is nothing to set (XDP itself works the same).
+ */
+#ifndef HAVE_XDP_SET_FEATURES_FLAG
+#define NETDEV_XDP_ACT_BASIC		0
+#define NETDEV_XDP_ACT_REDIRECT		0
+#define NETDEV_XDP_ACT_NDO_XMIT		0
+
+static inline void xdp_set_features_flag(struct net_device *dev, u32 val)
+{
+}
+#endif
+
 #endif /* _VPAIR_COMPAT_H */

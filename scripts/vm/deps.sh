@@ -2,7 +2,8 @@
 # deps.sh - install the host packages the VM tools need (QEMU, busybox-static,
 # debootstrap, kmod, cpio, xz/zstd) and the userspace the guests borrow from
 # the host (iproute2, iputils-ping, ethtool, socat, tcpdump, python3), and
-# gcc-multilib for the 32-bit selftests.  Only missing packages are
+# gcc-multilib for the 32-bit selftests, clang and libbpf-dev for their XDP
+# programs.  Only missing packages are
 # installed; "apt-get update" runs only when needed.
 # kernel.sh and run.sh call this implicitly.
 # Usage: deps.sh

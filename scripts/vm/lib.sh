@@ -11,10 +11,11 @@ VM_DIR=$TOP/scripts/vm
 SID_ROOT=$CACHE/sid-root
 
 # Packages the host needs to build the VMs and to provide guest userspace;
-# gcc-multilib builds the 32-bit (compat ioctl) selftests.
+# gcc-multilib builds the 32-bit (compat ioctl) selftests, clang and
+# libbpf-dev their XDP programs.
 HOST_PKGS=(qemu-system-x86 busybox-static debootstrap kmod cpio xz-utils
 	zstd util-linux iproute2 iputils-ping ethtool socat tcpdump python3
-	make debian-archive-keyring dkms openssl gcc-multilib)
+	make debian-archive-keyring dkms openssl gcc-multilib clang libbpf-dev)
 
 host_deps() { host_install "${HOST_PKGS[@]}"; }
 

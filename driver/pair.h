@@ -11,29 +11,58 @@
 
 #include "vpair.h"
 
+#include <linux/u64_stats_sync.h>
+
 /*
- * Counters of one queue. Several CPUs may transmit on one queue at once
- * (lockless transmit), hence atomics.
+ * What one CPU sent through one tx queue. A packet is counted once, here:
+ * the peer's receive counters are derived from these (tx queue N feeds
+ * the peer's rx queue N, or its rx queue 0 when it has fewer channels).
  */
-struct vpair_pair_queue {
-	atomic64_t	packets;
-	atomic64_t	bytes;
-	atomic64_t	drops;
-} ____cacheline_aligned_in_smp;
+struct vpair_pair_qstats {
+	u64_stats_t		packets;
+	u64_stats_t		bytes;
+	struct u64_stats_sync	syncp;
+};
 
 /* Private area of a pair end. */
 struct vpair_end {
-	struct net_device __rcu		*peer;
-	struct vpair_pair_queue		*rxq;	/* dev->num_rx_queues */
-	struct vpair_pair_queue		*txq;	/* dev->num_tx_queues */
-	enum vpair_mode			mode;
-	int				requested_headroom;
+	struct net_device __rcu			*peer;
+	/* per tx queue, per CPU; the array is read-only after init */
+	struct vpair_pair_qstats __percpu	**txstats;
+	/* drops are rare: shared atomics, off the lines the hot path reads */
+	atomic64_t				*rx_drops;	/* num_rx_queues */
+	atomic64_t				*tx_drops;	/* num_tx_queues */
+	enum vpair_mode				mode;
+	int					requested_headroom;
 };
+
+/* Totals of a set of queues, summed over CPUs. */
+struct vpair_pair_sum {
+	u64	packets;
+	u64	bytes;
+};
+
+/* The rx queue of @dev that a packet from the peer's tx queue @txq lands on. */
+static inline u16 vpair_pair_rxq_of(const struct net_device *dev, u16 txq)
+{
+	return txq < dev->real_num_rx_queues ? txq : 0;
+}
 
 /* pair_dev.c: the netdev of an end */
 void vpair_pair_setup(struct net_device *dev);
 void vpair_pair_disable_gro(struct net_device *dev);
 void vpair_pair_set_mode(struct net_device *dev, enum vpair_mode mode);
+
+/* pair_stats.c: counters, read side */
+void vpair_pair_txq_sum(const struct vpair_end *priv, unsigned int q,
+			struct vpair_pair_sum *sum);
+void vpair_pair_rxq_sum(struct net_device *dev, unsigned int q,
+			struct vpair_pair_sum *sum);
+u64 vpair_pair_drops(atomic64_t *drops, unsigned int n);
+int vpair_pair_stats_init(struct net_device *dev);
+void vpair_pair_stats_free(struct net_device *dev);
+void vpair_pair_get_stats64(struct net_device *dev,
+			    struct rtnl_link_stats64 *tot);
 
 /* pair_ethtool.c */
 extern const struct ethtool_ops vpair_pair_ethtool_ops;

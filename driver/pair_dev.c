@@ -42,10 +42,16 @@ static int vpair_pair_stop(struct net_device *dev)
 	return 0;
 }
 
-static void vpair_pair_queue_count(struct vpair_pair_queue *q, unsigned int len)
+/* The one count of a packet: this CPU's counters of tx queue @txq. */
+static void vpair_pair_count_tx(const struct vpair_end *priv, u16 txq,
+				unsigned int len)
 {
-	atomic64_inc(&q->packets);
-	atomic64_add(len, &q->bytes);
+	struct vpair_pair_qstats *s = this_cpu_ptr(priv->txstats[txq]);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->packets);
+	u64_stats_add(&s->bytes, len);
+	u64_stats_update_end(&s->syncp);
 }
 
 /* In l3 mode only IP crosses the pair. */
@@ -64,10 +70,8 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vpair_end *priv = netdev_priv(dev);
 	u16 txq = skb_get_queue_mapping(skb);
-	struct vpair_end *peer_priv;
 	struct net_device *peer;
 	unsigned int len;
-	u16 rxq;
 
 	rcu_read_lock();
 	peer = rcu_dereference(priv->peer);
@@ -80,17 +84,12 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 
 	/* tx queue N of this end feeds rx queue N of the peer */
-	peer_priv = netdev_priv(peer);
-	rxq = txq < peer->real_num_rx_queues ? txq : 0;
-	skb_record_rx_queue(skb, rxq);
+	skb_record_rx_queue(skb, vpair_pair_rxq_of(peer, txq));
 	skb_tx_timestamp(skb);
 
 	len = skb->len;
 	if (likely(dev_forward_skb(peer, skb) == NET_RX_SUCCESS)) {
-		dev_sw_netstats_tx_add(dev, 1, len);
-		vpair_pair_queue_count(&priv->txq[txq], len);
-		dev_sw_netstats_rx_add(peer, len);
-		vpair_pair_queue_count(&peer_priv->rxq[rxq], len);
+		vpair_pair_count_tx(priv, txq, len);
 		rcu_read_unlock();
 		return NETDEV_TX_OK;
 	}
@@ -98,16 +97,10 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 
 drop:
 	dev_core_stats_tx_dropped_inc(dev);
-	atomic64_inc(&priv->txq[txq].drops);
+	atomic64_inc(&priv->tx_drops[txq]);
 	rcu_read_unlock();
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
-}
-
-static void vpair_pair_get_stats64(struct net_device *dev,
-				   struct rtnl_link_stats64 *tot)
-{
-	dev_fetch_sw_netstats(tot, dev->tstats);
 }
 
 static int vpair_pair_get_iflink(const struct net_device *dev)
@@ -181,33 +174,27 @@ static int vpair_pair_validate_addr(struct net_device *dev)
 
 static int vpair_pair_dev_init(struct net_device *dev)
 {
-	struct vpair_end *priv = netdev_priv(dev);
+	int err;
 
-	priv->rxq = kvcalloc(dev->num_rx_queues, sizeof(*priv->rxq),
-			     GFP_KERNEL_ACCOUNT);
-	priv->txq = kvcalloc(dev->num_tx_queues, sizeof(*priv->txq),
-			     GFP_KERNEL_ACCOUNT);
-	if (!priv->rxq || !priv->txq || compat_alloc_tstats(dev))
-		goto err_free;
+	err = vpair_pair_stats_init(dev);
+	if (err)
+		return err;
+	err = compat_alloc_tstats(dev);
+	if (err)
+		goto err_stats;
 
 	netdev_lockdep_set_classes(dev);
 	return 0;
 
-err_free:
-	kvfree(priv->txq);
-	kvfree(priv->rxq);
-	priv->txq = NULL;
-	priv->rxq = NULL;
-	return -ENOMEM;
+err_stats:
+	vpair_pair_stats_free(dev);
+	return err;
 }
 
 static void vpair_pair_dev_free(struct net_device *dev)
 {
-	struct vpair_end *priv = netdev_priv(dev);
-
 	compat_free_tstats(dev);
-	kvfree(priv->txq);
-	kvfree(priv->rxq);
+	vpair_pair_stats_free(dev);
 }
 
 static const struct net_device_ops vpair_pair_netdev_ops = {

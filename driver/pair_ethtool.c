@@ -59,11 +59,12 @@ static void vpair_pair_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 					vpair_pair_queue_stats[i]);
 }
 
-static u64 *vpair_pair_put_queue(u64 *data, struct vpair_pair_queue *q)
+static u64 *vpair_pair_put_queue(u64 *data, const struct vpair_pair_sum *sum,
+				 const atomic64_t *drops)
 {
-	*data++ = atomic64_read(&q->packets);
-	*data++ = atomic64_read(&q->bytes);
-	*data++ = atomic64_read(&q->drops);
+	*data++ = sum->packets;
+	*data++ = sum->bytes;
+	*data++ = atomic64_read(drops);
 	return data;
 }
 
@@ -77,12 +78,19 @@ static void vpair_pair_get_ethtool_stats(struct net_device *dev,
 	rcu_read_lock();
 	peer = rcu_dereference(priv->peer);
 	*data++ = peer ? peer->ifindex : 0;
-	rcu_read_unlock();
+	for (q = 0; q < dev->real_num_rx_queues; q++) {
+		struct vpair_pair_sum sum = {};
 
-	for (q = 0; q < dev->real_num_rx_queues; q++)
-		data = vpair_pair_put_queue(data, &priv->rxq[q]);
-	for (q = 0; q < dev->real_num_tx_queues; q++)
-		data = vpair_pair_put_queue(data, &priv->txq[q]);
+		vpair_pair_rxq_sum(dev, q, &sum);
+		data = vpair_pair_put_queue(data, &sum, &priv->rx_drops[q]);
+	}
+	rcu_read_unlock();
+	for (q = 0; q < dev->real_num_tx_queues; q++) {
+		struct vpair_pair_sum sum = {};
+
+		vpair_pair_txq_sum(priv, q, &sum);
+		data = vpair_pair_put_queue(data, &sum, &priv->tx_drops[q]);
+	}
 }
 
 static void vpair_pair_get_channels(struct net_device *dev,

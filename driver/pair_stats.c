@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpair: the counters of a pair end. Transmit counts each packet once,
+ * per CPU and per tx queue; everything else (device totals, the peer's
+ * receive side, per-queue views) is summed here when someone asks.
+ */
+#include <linux/netdevice.h>
+
+#include "pair.h"
+
+void vpair_pair_txq_sum(const struct vpair_end *priv, unsigned int q,
+			struct vpair_pair_sum *sum)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct vpair_pair_qstats *s;
+		u64 packets, bytes;
+		unsigned int start;
+
+		s = per_cpu_ptr(priv->txstats[q], cpu);
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			packets = u64_stats_read(&s->packets);
+			bytes = u64_stats_read(&s->bytes);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum->packets += packets;
+		sum->bytes += bytes;
+	}
+}
+
+/*
+ * What @dev received on rx queue @q: the peer's tx queues that feed it.
+ * Caller holds rcu_read_lock() or RTNL.
+ */
+void vpair_pair_rxq_sum(struct net_device *dev, unsigned int q,
+			struct vpair_pair_sum *sum)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+	const struct vpair_end *peer_priv;
+	struct net_device *peer;
+	unsigned int t;
+
+	peer = rcu_dereference_rtnl(priv->peer);
+	if (!peer)
+		return;
+	peer_priv = netdev_priv(peer);
+	for (t = 0; t < peer->num_tx_queues; t++)
+		if (vpair_pair_rxq_of(dev, t) == q)
+			vpair_pair_txq_sum(peer_priv, t, sum);
+}
+
+u64 vpair_pair_drops(atomic64_t *drops, unsigned int n)
+{
+	u64 total = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		total += atomic64_read(&drops[i]);
+	return total;
+}
+
+void vpair_pair_get_stats64(struct net_device *dev,
+			    struct rtnl_link_stats64 *tot)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+	struct vpair_pair_sum tx = {}, rx = {};
+	const struct vpair_end *peer_priv;
+	struct net_device *peer;
+	unsigned int q;
+
+	/* bpf_redirect_peer() counts its packets into the core's tstats */
+	dev_fetch_sw_netstats(tot, dev->tstats);
+
+	for (q = 0; q < dev->num_tx_queues; q++)
+		vpair_pair_txq_sum(priv, q, &tx);
+	rcu_read_lock();
+	peer = rcu_dereference(priv->peer);
+	if (peer) {
+		peer_priv = netdev_priv(peer);
+		for (q = 0; q < peer->num_tx_queues; q++)
+			vpair_pair_txq_sum(peer_priv, q, &rx);
+	}
+	rcu_read_unlock();
+
+	tot->tx_packets += tx.packets;
+	tot->tx_bytes += tx.bytes;
+	tot->rx_packets += rx.packets;
+	tot->rx_bytes += rx.bytes;
+}
+
+static void vpair_pair_free_txstats(struct vpair_end *priv, unsigned int n)
+{
+	while (n--)
+		free_percpu(priv->txstats[n]);
+	kvfree(priv->txstats);
+	priv->txstats = NULL;
+}
+
+/* One small per-CPU area per queue: 4096 queues would not fit in one. */
+static int vpair_pair_alloc_txstats(struct vpair_end *priv, unsigned int n)
+{
+	unsigned int q;
+	int cpu;
+
+	priv->txstats = kvcalloc(n, sizeof(*priv->txstats), GFP_KERNEL_ACCOUNT);
+	if (!priv->txstats)
+		return -ENOMEM;
+	for (q = 0; q < n; q++) {
+		priv->txstats[q] = alloc_percpu_gfp(struct vpair_pair_qstats,
+						    GFP_KERNEL_ACCOUNT);
+		if (!priv->txstats[q]) {
+			vpair_pair_free_txstats(priv, q);
+			return -ENOMEM;
+		}
+		for_each_possible_cpu(cpu)
+			u64_stats_init(&per_cpu_ptr(priv->txstats[q], cpu)->syncp);
+	}
+	return 0;
+}
+
+int vpair_pair_stats_init(struct net_device *dev)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+
+	priv->rx_drops = kvcalloc(dev->num_rx_queues, sizeof(*priv->rx_drops),
+				  GFP_KERNEL_ACCOUNT);
+	if (!priv->rx_drops)
+		return -ENOMEM;
+	priv->tx_drops = kvcalloc(dev->num_tx_queues, sizeof(*priv->tx_drops),
+				  GFP_KERNEL_ACCOUNT);
+	if (!priv->tx_drops)
+		goto err_rx_drops;
+	if (vpair_pair_alloc_txstats(priv, dev->num_tx_queues))
+		goto err_tx_drops;
+	return 0;
+
+err_tx_drops:
+	kvfree(priv->tx_drops);
+	priv->tx_drops = NULL;
+err_rx_drops:
+	kvfree(priv->rx_drops);
+	priv->rx_drops = NULL;
+	return -ENOMEM;
+}
+
+void vpair_pair_stats_free(struct net_device *dev)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+
+	if (priv->txstats)
+		vpair_pair_free_txstats(priv, dev->num_tx_queues);
+	kvfree(priv->tx_drops);
+	kvfree(priv->rx_drops);
+	priv->tx_drops = NULL;
+	priv->rx_drops = NULL;
+}

@@ -6,10 +6,14 @@
  * other. TCP between the namespaces then measures the device's vnet_hdr
  * path in both directions. Runs until killed.
  *
- * usage: tun_wire CHARDEV tun|tap NAME1 NETNS1 NAME2 NETNS2 READY_FILE
- *	NETNS is a name under /run/netns.
+ * usage: tun_wire CHARDEV tun|tap NAME1 NETNS1 ADDR1 NAME2 NETNS2 ADDR2 READY_FILE
+ *	NETNS is a name under /run/netns; the interface gets the IPv4
+ *	address ADDR/24 and is up before READY_FILE is created.
  */
 #include <pthread.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <linux/virtio_net.h>
 #include "bench.h"
 
@@ -20,9 +24,42 @@ struct dir {
 	int from, to;
 };
 
-/* Open CHARDEV as NAME inside network namespace NETNS. */
+static void set_inet(int sk, unsigned long req, struct ifreq *ifr,
+		     const char *addr)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr->ifr_addr;
+
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
+		die("address %s", addr);
+	if (ioctl(sk, req, ifr))
+		die("address %s on %s", addr, ifr->ifr_name);
+}
+
+/* Give NAME (in the current namespace) ADDR/24 and bring it up. */
+static void iface_up(const char *name, const char *addr)
+{
+	struct ifreq ifr = {};
+	int sk;
+
+	sk = socket(AF_INET, SOCK_DGRAM, 0);
+	if (sk < 0)
+		die("socket");
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	set_inet(sk, SIOCSIFADDR, &ifr, addr);
+	set_inet(sk, SIOCSIFNETMASK, &ifr, "255.255.255.0");
+	if (ioctl(sk, SIOCGIFFLAGS, &ifr))
+		die("SIOCGIFFLAGS %s", name);
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sk, SIOCSIFFLAGS, &ifr))
+		die("up %s", name);
+	close(sk);
+}
+
+/* Open CHARDEV as NAME inside network namespace NETNS, with ADDR/24, up. */
 static int open_in_netns(const char *chardev, const char *name,
-			 const char *netns, int mode)
+			 const char *netns, const char *addr, int mode)
 {
 	unsigned int off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
 	char path[256];
@@ -36,6 +73,7 @@ static int open_in_netns(const char *chardev, const char *name,
 	fd = tun_open(chardev, name, mode | IFF_NO_PI | IFF_VNET_HDR);
 	if (ioctl(fd, TUNSETOFFLOAD, off))
 		die("TUNSETOFFLOAD %s", name);
+	iface_up(name, addr);
 	return fd;
 }
 
@@ -65,17 +103,17 @@ int main(int argc, char **argv)
 	struct dir d[2];
 	int mode, a, b, fd;
 
-	if (argc != 8) {
-		fprintf(stderr, "usage: %s CHARDEV tun|tap NAME1 NETNS1 NAME2 NETNS2 READY_FILE\n",
+	if (argc != 10) {
+		fprintf(stderr, "usage: %s CHARDEV tun|tap NAME1 NETNS1 ADDR1 NAME2 NETNS2 ADDR2 READY_FILE\n",
 			argv[0]);
 		return 2;
 	}
 	mode = tun_mode(argv[2]);
-	a = open_in_netns(argv[1], argv[3], argv[4], mode);
-	b = open_in_netns(argv[1], argv[5], argv[6], mode);
-	fd = open(argv[7], O_CREAT | O_WRONLY, 0644);
+	a = open_in_netns(argv[1], argv[3], argv[4], argv[5], mode);
+	b = open_in_netns(argv[1], argv[6], argv[7], argv[8], mode);
+	fd = open(argv[9], O_CREAT | O_WRONLY, 0644);
 	if (fd < 0)
-		die("create %s", argv[7]);
+		die("create %s", argv[9]);
 	close(fd);
 	d[0] = (struct dir){ .from = a, .to = b };
 	d[1] = (struct dir){ .from = b, .to = a };

@@ -93,6 +93,21 @@ keep_console()
 		echo "# kernel console log kept: $f"
 }
 
+# host_times: the guest's lines, each metric's "took" line followed by
+# the host's seconds for it (the time budget is the host's).
+host_times()
+{
+	local line t0=$SECONDS
+
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"METRIC "*) t0=$SECONDS ;;
+		"# "*" took "*) echo "# host: $((SECONDS - t0)) s" ;;
+		esac
+	done
+}
+
 run_kernel()
 {
 	local kver=$1 dir=$2 raw="$2/$1.raw" t0 rc load
@@ -108,7 +123,7 @@ run_kernel()
 		--log "$dir/$kver.console.log" "$kver" -- \
 		"$dir/scripts/guest.sh" "$dir/$kver/vpair.ko" "$dir/bin" \
 		"$dir/tree/tools/iproute2" "$mode" "$rounds" "${sets[@]}" \
-		"${metrics[@]}" | tee "$raw" | grep --line-buffered -v '^VAL '
+		"${metrics[@]}" | host_times | tee "$raw" | grep --line-buffered -v '^VAL '
 	rc=${PIPESTATUS[0]}
 	echo "# ==== kernel $kver: $((SECONDS - t0)) s in the VM (exit $rc)"
 	[ "$rc" -eq 0 ] || keep_console "$kver" "$dir"

@@ -72,6 +72,7 @@ run_one()
 	read -ra specs <<<"${BENCH_VALUES[$id]}"
 	if ! out=$("${run[0]}" "$kind" "$cpu" "${run[@]:1}") || [ -z "$out" ]; then
 		echo "FAIL $id $round $slot $kind"
+		pair_del	# a failed round may have left its pair
 		return
 	fi
 	read -ra vals <<<"$out"
@@ -99,6 +100,23 @@ run_metric()
 	done
 }
 
+# BENCH_TRACE=1: every command with its guest time, dumped at the end
+# as "#x" lines (where a round's time goes).
+trace_on()
+{
+	[ "${BENCH_TRACE:-0}" = 1 ] || return 0
+	exec {BASH_XTRACEFD}>/tmp/bench.trace
+	PS4='+ $EPOCHREALTIME '
+	set -x
+}
+
+trace_dump()
+{
+	[ "${BENCH_TRACE:-0}" = 1 ] || return 0
+	set +x
+	sed 's/^/#x /' /tmp/bench.trace
+}
+
 main()
 {
 	local id t0
@@ -111,7 +129,10 @@ main()
 	for id in "${BENCH_IDS[@]}"; do
 		selected "$id" || continue
 		t0=$SECONDS
+		trace_on
 		run_metric "$id"
+		bench_end_metric
+		trace_dump
 		echo "# $id took $((SECONDS - t0)) s of guest time"
 	done
 	ns_delete

@@ -77,11 +77,17 @@ class Run:
 
 def parse_raw(path):
     run = Run()
+    took, last = [], None
     for line in open(path, errors="replace"):
         w = line.split()
         if not w:
             continue
-        if w[0] == "INFO" and len(w) > 2:
+        if w[0] == "#" and len(w) > 3 and w[2] == "took":
+            last = w[1]
+        elif w[:2] == ["#", "host:"] and last:
+            took.append(f"{last} {w[2]}")
+            run.facts["host seconds per metric"] = ", ".join(took)
+        elif w[0] == "INFO" and len(w) > 2:
             run.facts[w[1]] = " ".join(w[2:])
         elif w[0] == "METRIC" and "|" in w:
             bar = w.index("|")
@@ -299,6 +305,8 @@ def write_md(run, fl, path, png):
                   f"guest CPU: {f.get('cpu')}, 2 vCPUs\n"
                   f"- rounds: {f.get('rounds')} counted after 1 warm-up; "
                   f"{f.get('seconds')} s in the VM\n"
+                  f"- host seconds per metric: "
+                  f"{f.get('host seconds per metric', '?')}\n"
                   f"- host load average (1 min) at start / end: "
                   f"{f.get('load')}\n"
                   f"- A: {'the anchor' if aa else 'vpair'}; B: the anchor "

@@ -9,11 +9,11 @@ UDP_SOCK_COUNT=${UDP_SOCK_COUNT:-30000}
 
 udp_sock_round()
 {
-	local kind=$1 cpu=$2 gro=$3 flows=$4 ready pid out sinkcpu=-1
+	local kind=$1 cpu=$2 gro=$3 flows=$4 ready pid out="" sinkcpu=-1
 
 	[ "$flows" -eq 1 ] && sinkcpu=$(other_cpu "$cpu")
 	pair_make "$kind" "$gro" || return 1
-	ready=$(mktemp -u)
+	ready=$BENCH_TMP/sink.$BASHPID
 	"${IN_B[@]}" "$BIN/udp_sink" 9000 "$flows" "$UDP_SOCK_COUNT" \
 		300 "$sinkcpu" "$ready" >"$ready.out" &
 	pid=$!
@@ -21,12 +21,11 @@ udp_sock_round()
 		pktgen_send bpa "$cpu" "$UDP_SOCK_COUNT" "$IP_B" "$MAC_B" \
 			9000 $((9000 + flows - 1)) >/dev/null; then
 		wait $pid
-		out=$(sed -n 's/.* pps=\([0-9]*\).*/\1/p' "$ready.out")
+		slurp "$ready.out" && match "$TEXT" 'pps=([0-9]+)' && out=$MATCH
 	else
 		kill $pid 2>/dev/null
 		wait $pid 2>/dev/null
 	fi
-	rm -f "$ready" "$ready.out"
 	pair_del
 	[ -n "$out" ] && echo "$out"
 }

@@ -1,33 +1,35 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # TCP stream between the two ends (iperf3, a fixed number of bytes,
-# offloads on as both drivers default), client on the A end.
+# offloads on as both drivers default), client on the A end, one server
+# in the peer namespace for all rounds.
 
 TCP_BYTES=${TCP_BYTES:-64M}
 
-# iperf3_mbs NS_CLIENT NS_SERVER IP CPU [IPERF3-ARGS...]: run one transfer,
-# print the receiver's MB/s (10^6 bytes/s). "" as NS means this one.
+# iperf3_mbs NS_CLIENT IP CPU [IPERF3-ARGS...]: one transfer from
+# namespace NS_CLIENT ("" for this one) to the metric's iperf3 server in
+# $NS_B, client on CPU and server on the other one (iperf3 -A sets both);
+# print the receiver's MB/s (10^6 bytes/s).
 iperf3_mbs()
 {
-	local cns=$1 sns=$2 ip=$3 cpu=$4 spid out bps="" try
-	local -a cexec=() sexec=()
-	shift 4
+	local cns=$1 ip=$2 cpu=$3 out bps="" try=0
+	local -a cexec=()
+	shift 3
 	[ -n "$cns" ] && cexec=(nsenter --net="/run/netns/$cns")
-	[ -n "$sns" ] && sexec=(nsenter --net="/run/netns/$sns")
+	bench_daemon iperf3 "${IN_B[@]}" iperf3 -s && nap 0.5
 	# A busy host can leave the server not yet listening: try again.
-	for try in 1 2 3; do
-		"${sexec[@]}" iperf3 -s -1 -A "$(other_cpu "$cpu")" >/dev/null 2>&1 &
-		spid=$!
-		sleep $((try / 2)).5	# guest time: free under icount
-		out=$("${cexec[@]}" iperf3 -c "$ip" -n "$TCP_BYTES" -A "$cpu" -J "$@")
-		kill $spid 2>/dev/null
-		wait $spid 2>/dev/null
-		bps=$(awk '/"sum_received"/ { f = 1 } f && /"bits_per_second"/ {
-			gsub(/[^0-9.e+]/, "", $2); print $2; exit }' <<<"$out")
-		[ -n "$bps" ] && break
+	while [ $((try += 1)) -le 3 ]; do
+		out=$("${cexec[@]}" iperf3 -c "$ip" -n "$TCP_BYTES" \
+			-A "$cpu,$(other_cpu "$cpu")" -J "$@")
+		out=${out#*\"sum_received\"}
+		match "$out" '"bits_per_second":[[:space:]]*([0-9]+)' && bps=$MATCH &&
+			break
+		nap 1
 	done
 	[ -n "$bps" ] || return 1
-	awk -v b="$bps" 'BEGIN { printf "%.1f\n", b / 8 / 1e6 }'
+	# MB/s with one decimal, in integer arithmetic.
+	bps=$((bps / 800000))
+	echo "$((bps / 10)).$((bps % 10))"
 }
 
 tcp_round()
@@ -35,7 +37,7 @@ tcp_round()
 	local kind=$1 cpu=$2 gro=$3 streams=$4 out
 
 	pair_make "$kind" "$gro" || return 1
-	out=$(iperf3_mbs "" "$NS_B" "$IP_B" "$cpu" -P "$streams")
+	out=$(iperf3_mbs "" "$IP_B" "$cpu" -P "$streams")
 	pair_del
 	[ -n "$out" ] && echo "$out"
 }

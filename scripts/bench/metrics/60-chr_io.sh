@@ -9,19 +9,19 @@ CHR_SEQ=0
 
 chr_io_round()
 {
-	local kind=$1 cpu=$2 tmode=$3 op=$4 out pps n rx
+	local kind=$1 cpu=$2 tmode=$3 op=$4 out pps="" n="" rx
 
 	CHR_SEQ=$((CHR_SEQ + 1))
 	out=$("$BIN/tun_io" "$(chardev "$kind")" "$tmode" "$op" "bt$CHR_SEQ" \
 		"$CHR_COUNT" "$cpu") || return 1
-	pps=$(sed -n 's/.*pps=\([0-9]*\).*/\1/p' <<<"$out")
-	n=$(sed -n 's/.*packets=\([0-9]*\).*/\1/p' <<<"$out")
-	rx=$(sed -n 's/.*rx=\([0-9]*\).*/\1/p' <<<"$out")
+	match "$out" 'pps=([0-9]+)' && pps=$MATCH
+	match "$out" 'packets=([0-9]+)' && n=$MATCH
+	match "$out" 'rx=([0-9]+)'; rx=$MATCH
 	if [ "$op" = write ] && [ "$rx" != "$n" ]; then
 		echo "# $kind $tmode write: rx_packets grew by $rx, not $n" >&2
 		return 1
 	fi
-	echo "$pps"
+	[ -n "$pps" ] && echo "$pps"
 }
 
 bench_add tun_write chr "write() 64B packets, TUN, one thread" \

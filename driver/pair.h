@@ -92,7 +92,7 @@ void vpair_napi_close(struct net_device *dev);
 int vpair_napi_set_features(struct net_device *dev,
 			    netdev_features_t features);
 int vpair_napi_grow_channels(struct net_device *dev, unsigned int rx);
-void vpair_napi_trim_channels(struct net_device *dev, unsigned int upto);
+void vpair_napi_trim_channels(struct net_device *dev, unsigned int end);
 int vpair_napi_set_ring(struct net_device *dev, u32 size);
 struct vpair_rxq *vpair_napi_rxq(const struct net_device *dev,
 				 struct net_device *peer, u16 txq,

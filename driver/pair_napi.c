@@ -96,9 +96,8 @@ static void vpair_napi_kick(struct vpair_rxq *rq)
 /* Does a qdisc hold what @txq cannot take? Caller holds rcu_read_lock(). */
 static bool vpair_napi_txq_has_qdisc(struct netdev_queue *txq)
 {
-	const struct Qdisc *q = rcu_dereference(txq->qdisc);
-
-	return q && q->enqueue;
+	/* a queue without one has noqueue's qdisc, which cannot enqueue */
+	return rcu_dereference(txq->qdisc)->enqueue;
 }
 
 /*
@@ -387,16 +386,16 @@ int vpair_napi_grow_channels(struct net_device *dev, unsigned int rx)
 }
 
 /*
- * After a channel change (or its failure): the rings of rx queues up to
- * @upto that are no longer in use go.
+ * After a channel change (or its failure): the rings of rx queues below
+ * @end that are no longer in use go.
  */
-void vpair_napi_trim_channels(struct net_device *dev, unsigned int upto)
+void vpair_napi_trim_channels(struct net_device *dev, unsigned int end)
 {
 	struct vpair_end *priv = netdev_priv(dev);
 
-	if (!priv->napi_on || upto <= dev->real_num_rx_queues)
+	if (!priv->napi_on || end <= dev->real_num_rx_queues)
 		return;
-	vpair_napi_del_range(dev, dev->real_num_rx_queues, upto);
+	vpair_napi_del_range(dev, dev->real_num_rx_queues, end);
 }
 
 /* The poll is back: what senders rang meanwhile is picked up. */

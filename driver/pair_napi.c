@@ -146,8 +146,12 @@ int vpair_napi_xmit(struct sk_buff *skb, struct net_device *dev,
 		kfree_skb(skb);
 		return NET_RX_DROP;
 	}
-	/* the header eth_type_trans() pulled goes back for the requeue */
-	__skb_push(skb, ETH_HLEN);
+	/*
+	 * The header eth_type_trans() pulled goes back for the requeue,
+	 * and into a CHECKSUM_COMPLETE sum that skb_postpull_rcsum() took
+	 * it out of.
+	 */
+	skb_push_rcsum(skb, ETH_HLEN);
 	netif_tx_stop_queue(queue);
 	/* the poll this guarantees wakes the queue (vpair_napi_release()) */
 	vpair_napi_kick(rq);

@@ -20,7 +20,6 @@ static int vpair_pair_open(struct net_device *dev)
 {
 	struct vpair_end *priv = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(priv->peer);
-
 	int err;
 
 	if (!peer)

@@ -214,8 +214,10 @@ check_err $? "vpair dropped $(($(estat "$NS" va tx_queue_0_drops) - drop0)) pack
 check_err $? "3000 sent, $rx received, $qdrop dropped by the qdisc"
 [ $((qdrop + requeues)) -gt 0 ]
 check_err $? "the qdisc never held a packet back"
-[ "$(ns_sysfs "$NS" va queues/tx-0/byte_queue_limits/inflight)" = 0 ]
-check_err $? "BQL inflight $(ns_sysfs "$NS" va queues/tx-0/byte_queue_limits/inflight) after the flood"
+# from 6.8 sysfs hides BQL for lltx devices; where it shows, it settles
+bql=$(ns_sysfs "$NS" va queues/tx-0/byte_queue_limits/inflight)
+[ -z "$bql" ] || [ "$bql" = 0 ]
+check_err $? "BQL inflight $bql after the flood"
 log_test "backpressure: the qdisc holds and drops ($qdrop dropped, $requeues requeued), nothing else is lost"
 
 # 8: no qdisc: a full ring drops, counted on the sending queue

@@ -21,7 +21,7 @@ ktap_print_header
 require_root
 require_module vpair
 require_cmd python3 ethtool tc taskset chrt pgrep
-ktap_set_plan 9
+ktap_set_plan 10
 
 setup_ns NS NS2 || exit_skip "cannot create network namespaces"
 TMPD=$(mktemp -d)
@@ -170,6 +170,19 @@ wait "$xfer"
 check_err $? "$(cat "$TMPD/bytes") of 4000000 bytes arrived"
 log_test "channel changes under traffic: the stream arrives whole"
 
+# 7: GRO switched on while the end is down takes effect when it comes up
+nsx "$NS2" ethtool -K vb gro off
+ip -n "$NS2" link set vb down
+nsx "$NS2" ethtool -K vb gro on
+[ "$(flag "$NS2" vb generic-receive-offload)" = on ]
+check_err $? "GRO flag not on while down"
+ip -n "$NS2" link set vb up
+busywait 10 nsx "$NS" ping -q -c 1 -W 1 10.23.7.2 >/dev/null
+read -r frames ippkts <<<"$(xfer_counts 1000000)"
+[ "$frames" -gt 0 ] && [ $((ippkts * 2)) -lt "$frames" ]
+check_err $? "GRO on after down/up: $frames frames became $ippkts IP packets"
+log_test "GRO turned on while down merges segments once the end is up"
+
 # flood N: N UDP datagrams from va as fast as one CPU sends them, with
 # vb's NAPI thread on that CPU at idle priority: the ring fills up.
 flood()
@@ -197,7 +210,7 @@ drained()
 }
 qdisc_stat() { tc -n "$NS" -s qdisc show dev va | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k || $i == "(" k) { sub(/,/, "", $(i + 1)); print $(i + 1) + 0; exit } }'; }
 
-# 7: a full ring with a qdisc: the qdisc holds and drops, vpair does not
+# 8: a full ring with a qdisc: the qdisc holds and drops, vpair does not
 nsx "$NS2" ethtool -G vb rx 16
 nsx "$NS" ethtool -L va rx 1 tx 1 2>/dev/null
 nsx "$NS2" ethtool -L vb rx 1 tx 1 2>/dev/null
@@ -220,7 +233,7 @@ bql=$(ns_sysfs "$NS" va queues/tx-0/byte_queue_limits/inflight)
 check_err $? "BQL inflight $bql after the flood"
 log_test "backpressure: the qdisc holds and drops ($qdrop dropped, $requeues requeued), nothing else is lost"
 
-# 8: no qdisc: a full ring drops, counted on the sending queue
+# 9: no qdisc: a full ring drops, counted on the sending queue
 tc -n "$NS" qdisc del dev va root
 rx0=$(stat_of "$NS2" vb rx_packets)
 drop0=$(estat "$NS" va tx_queue_0_drops)
@@ -234,7 +247,7 @@ check_err $? "3000 sent, $rx received, $drops counted as drops"
 check_err $? "ip -s link counts other drops than ethtool -S"
 log_test "without a qdisc a full ring drops, counted per queue ($drops of 3000)"
 
-# 9: netdev netlink: qstats-get agrees with ip -s link and ethtool -S;
+# 10: netdev netlink: qstats-get agrees with ip -s link and ethtool -S;
 # rx queues name their NAPI instance while GRO is on
 nsx "$NS" ethtool -L va rx 2 tx 2 2>/dev/null
 nsx "$NS2" ethtool -L vb rx 2 tx 2 2>/dev/null

@@ -41,6 +41,7 @@ ip netns exec "$NS" ethtool -K va tso off >/dev/null
 
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 stat_of() { ns_sysfs "$1" "$2" "statistics/$3"; }
+# shellcheck disable=SC2016 # awk fields, not shell variables
 ip_in() { nsx "$1" awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp; }
 flag() { nsx "$1" ethtool -k "$2" | awk -v f="$3:" '$1 == f { print $2 }'; }
 estat() { nsx "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'; }

@@ -126,8 +126,8 @@ static bool vpair_napi_produce(struct vpair_rxq *rq, struct netdev_queue *txq,
 /*
  * Transmit of @skb from tx queue @txq of @dev into @rq of @peer. Returns
  * NET_RX_SUCCESS, NET_RX_DROP (@skb freed) or NETDEV_TX_BUSY (@skb goes
- * back to the qdisc unchanged, the queue is stopped until the ring
- * drains). Caller holds rcu_read_lock().
+ * back to the qdisc, already scrubbed for the peer as on veth; the queue
+ * is stopped until the ring drains). Caller holds rcu_read_lock().
  */
 int vpair_napi_xmit(struct sk_buff *skb, struct net_device *dev,
 		    struct net_device *peer, struct vpair_rxq *rq, u16 txq)

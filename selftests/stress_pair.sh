@@ -61,6 +61,7 @@ def on_term(*_):
     stop = True
 signal.signal(signal.SIGTERM, on_term)
 sk = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+open(sys.argv[1] + ".ready", "w").close()
 sent = 0
 while not stop:
     for dst in sys.argv[2:]:
@@ -142,6 +143,10 @@ test_cycles()
 	for ((cpu = 0; cpu < $(nproc); cpu++)); do
 		start "$NS" "$cpu" python3 "$tmp/sender.py" "$tmp/sent.$cpu" \
 			10.23.5.2 10.23.6.2
+	done
+	for ((cpu = 0; cpu < $(nproc); cpu++)); do
+		busywait 30 test -e "$tmp/sent.$cpu.ready"
+		check_err $? "the sender on CPU $cpu did not start"
 	done
 	run_cmd ip -n "$NS" -batch "$tmp/batch"
 	check_err $? "ip -batch of $CYCLES create/delete cycles failed"

@@ -170,7 +170,7 @@ test_cycles()
 # their processes are killed (by I).
 ns_round()
 {
-	local a b
+	local a b pids
 
 	a=stra-$(mktemp -u XXXXXX)
 	b=strb-$(mktemp -u XXXXXX)
@@ -187,11 +187,17 @@ ns_round()
 	start "$b" - ping -f -q 10.23.7.1
 	start "$a" - ping -f -q 10.23.8.2
 	sleep 0.2
+	# Every process in them, also those the helpers started.
+	pids=$(ip netns pids "$a"; ip netns pids "$b")
 	if (($1 & 1)); then
 		ip netns del "$a"
 		ip netns del "$b"
+		# shellcheck disable=SC2086 # word splitting of the pid list
+		kill -9 $pids 2>/dev/null
 		stop_all KILL
 	else
+		# shellcheck disable=SC2086 # word splitting of the pid list
+		kill -9 $pids 2>/dev/null
 		stop_all KILL
 		ip netns del "$a"
 		ip netns del "$b"

@@ -28,7 +28,7 @@
  * sequence of operations replays, but their interleaving (and so the
  * results) does not.
  *
- * VPAIR_STRESS sets the default of --ops: 3000 (make check), "full"
+ * VPAIR_STRESS sets the default of --ops: 1000 (make check), "full"
  * 200000, or a number. Passes if the kernel survives; errors of the
  * operations are their expected outcome.
  */
@@ -484,7 +484,7 @@ static int run(uint64_t seed, long n, int threads)
 
 int main(int argc, char **argv)
 {
-	long ops = stress_count(3000, 200000);
+	long ops = stress_count(1000, 200000);
 	uint64_t seed = (uint64_t)time(NULL) ^ (uint64_t)getpid();
 	int i, status, threads = 1;
 	pid_t pid;

@@ -106,6 +106,8 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_OK;
 	}
 	if (ret == NETDEV_TX_BUSY) {
+		/* the qdisc requeues it by its mapping: this tx queue again */
+		skb_set_queue_mapping(skb, txq);
 		rcu_read_unlock();
 		return NETDEV_TX_BUSY;
 	}

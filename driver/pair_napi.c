@@ -436,6 +436,8 @@ int vpair_napi_set_ring(struct net_device *dev, u32 size)
 		rings[i] = &priv->rxq[i].ring;
 		napi_disable(&priv->rxq[i].napi);
 	}
+	/* a poll that completed may still be testing its ring for empty */
+	synchronize_net();
 	err = ptr_ring_resize_multiple_bh(rings, n, size, GFP_KERNEL_ACCOUNT,
 					  vpair_napi_drop);
 	for (i = 0; i < n; i++)

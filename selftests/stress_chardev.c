@@ -27,7 +27,6 @@
  */
 
 #include <errno.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -495,21 +494,6 @@ static int set_ifreq_int(const char *name, unsigned long req, int val)
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_mtu = val;	/* ifr_qlen shares the field */
 	return if_ioctl(name, req, &ifr);
-}
-
-/* Path of xdp_@act.bpf.o, next to this program. */
-static const char *xdp_obj(const char *act)
-{
-	static char path[4096];
-	char exe[4096];
-	ssize_t n;
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return "xdp-object-not-found";
-	exe[n] = '\0';
-	snprintf(path, sizeof(path), "%s/xdp_%s.bpf.o", dirname(exe), act);
-	return path;
 }
 
 /* One change of the device under traffic: 0 or -1 with errno. */

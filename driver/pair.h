@@ -25,6 +25,16 @@ struct vpair_pair_qstats {
 	struct u64_stats_sync	syncp;
 };
 
+/*
+ * What one tx queue sent that a ring of the peer dropped unread (purged
+ * when it went or shrank): neither sent nor received, but a drop of the
+ * peer's rx queue. Rare, so shared atomics.
+ */
+struct vpair_pair_purged {
+	atomic64_t	packets;
+	atomic64_t	bytes;
+};
+
 /* rx ring sizes of NAPI mode (ethtool -G rx N) */
 #define VPAIR_RING_DEFAULT	256
 #define VPAIR_RING_MAX		32768
@@ -50,6 +60,7 @@ struct vpair_end {
 	/* drops are rare: shared atomics, off the lines the hot path reads */
 	atomic64_t				*rx_drops;	/* num_rx_queues */
 	atomic64_t				*tx_drops;	/* num_tx_queues */
+	struct vpair_pair_purged		*tx_purged;	/* num_tx_queues */
 	enum vpair_mode				mode;
 	int					requested_headroom;
 	u32					ring_size;	/* RTNL */
@@ -65,7 +76,8 @@ struct vpair_pair_sum {
 /* The rx queue of @dev that a packet from the peer's tx queue @txq lands on. */
 static inline u16 vpair_pair_rxq_of(const struct net_device *dev, u16 txq)
 {
-	return txq < dev->real_num_rx_queues ? txq : 0;
+	/* ethtool -L may change the count meanwhile: read it once */
+	return txq < READ_ONCE(dev->real_num_rx_queues) ? txq : 0;
 }
 
 /* pair_dev.c: the netdev of an end */
@@ -79,6 +91,7 @@ void vpair_pair_txq_sum(const struct vpair_end *priv, unsigned int q,
 void vpair_pair_rxq_sum(struct net_device *dev, unsigned int q,
 			struct vpair_pair_sum *sum);
 u64 vpair_pair_drops(atomic64_t *drops, unsigned int n);
+void vpair_pair_uncount_tx(struct net_device *dev, u16 txq, unsigned int len);
 int vpair_pair_stats_init(struct net_device *dev);
 void vpair_pair_stats_free(struct net_device *dev);
 void vpair_pair_get_stats64(struct net_device *dev,
@@ -95,10 +108,11 @@ int vpair_napi_grow_channels(struct net_device *dev, unsigned int rx);
 void vpair_napi_trim_channels(struct net_device *dev, unsigned int end);
 int vpair_napi_set_ring(struct net_device *dev, u32 size);
 struct vpair_rxq *vpair_napi_rxq(const struct net_device *dev,
-				 struct net_device *peer, u16 txq,
+				 struct net_device *peer, u16 txq, u16 rxq,
 				 const struct sk_buff *skb);
 int vpair_napi_xmit(struct sk_buff *skb, struct net_device *dev,
-		    struct net_device *peer, struct vpair_rxq *rq, u16 txq);
+		    struct net_device *peer, struct vpair_rxq *rq, u16 txq,
+		    unsigned int len);
 
 /* pair_qstats.c: netdev netlink per-queue statistics */
 extern const struct netdev_stat_ops vpair_pair_stat_ops;

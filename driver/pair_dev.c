@@ -80,6 +80,7 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct net_device *peer;
 	struct vpair_rxq *rq;
 	unsigned int len;
+	u16 rxq;
 	int ret;
 
 	rcu_read_lock();
@@ -93,13 +94,17 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 
 	/* tx queue N of this end feeds rx queue N of the peer */
-	skb_record_rx_queue(skb, vpair_pair_rxq_of(peer, txq));
-	skb_tx_timestamp(skb);
+	rxq = vpair_pair_rxq_of(peer, txq);
+	skb_record_rx_queue(skb, rxq);
 
 	len = skb->len;
-	rq = vpair_napi_rxq(dev, peer, txq, skb);
-	ret = rq ? vpair_napi_xmit(skb, dev, peer, rq, txq) :
-		   dev_forward_skb(peer, skb);
+	rq = vpair_napi_rxq(dev, peer, txq, rxq, skb);
+	if (rq) {
+		ret = vpair_napi_xmit(skb, dev, peer, rq, txq, len);
+	} else {
+		skb_tx_timestamp(skb);
+		ret = dev_forward_skb(peer, skb);
+	}
 	if (likely(ret == NET_RX_SUCCESS)) {
 		vpair_pair_count_tx(priv, txq, len);
 		rcu_read_unlock();

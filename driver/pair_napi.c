@@ -29,10 +29,13 @@
 
 #define VPAIR_NAPI_BATCH	16
 
-/* What a packet carries while on a ring: its charge to a sending queue. */
+/*
+ * What a packet carries while on a ring: the length its sender counted
+ * and, when a qdisc handed it over, charged to that queue's BQL.
+ */
 struct vpair_napi_cb {
 	struct netdev_queue	*bql_txq;
-	unsigned int		bql_len;
+	unsigned int		len;
 };
 
 /* The BQL completions of one poll. */
@@ -55,23 +58,23 @@ static bool vpair_napi_wanted(netdev_features_t features)
 }
 
 /*
- * The ring of @peer that takes @skb from tx queue @txq of @dev, or NULL
- * for the backlog. Packets GRO can merge take the ring: a sender with
- * TSO already sends large segments, except a local socket's UDP when
- * the receiver forwards or lists UDP GRO (veth's rule). Only tx queue N
- * feeds rx queue N here, so each ring has a single sending queue.
- * Caller holds rcu_read_lock().
+ * The ring of @peer that takes @skb from tx queue @txq of @dev, bound
+ * for rx queue @rxq, or NULL for the backlog. Packets GRO can merge take
+ * the ring: a sender with TSO already sends large segments, except a
+ * local socket's UDP when the receiver forwards or lists UDP GRO (veth's
+ * rule). Only tx queue N feeds rx queue N here, so each ring has a
+ * single sending queue. Caller holds rcu_read_lock().
  */
 struct vpair_rxq *vpair_napi_rxq(const struct net_device *dev,
-				 struct net_device *peer, u16 txq,
+				 struct net_device *peer, u16 txq, u16 rxq,
 				 const struct sk_buff *skb)
 {
 	struct vpair_end *peer_priv = netdev_priv(peer);
 	struct vpair_rxq *rq;
 
-	if (txq >= peer->real_num_rx_queues)
+	if (rxq != txq)
 		return NULL;
-	rq = &peer_priv->rxq[txq];
+	rq = &peer_priv->rxq[rxq];
 	if (!rcu_access_pointer(rq->live))
 		return NULL;
 	if (!(dev->features & NETIF_F_ALL_TSO))
@@ -106,7 +109,8 @@ static bool vpair_napi_txq_has_qdisc(struct netdev_queue *txq)
  * more than was sent. Fails only when the ring is full.
  */
 static bool vpair_napi_produce(struct vpair_rxq *rq, struct netdev_queue *txq,
-			       bool charge, struct sk_buff *skb)
+			       bool charge, struct sk_buff *skb,
+			       unsigned int len)
 {
 	struct vpair_napi_cb *cb = vpair_napi_cb(skb);
 	bool done = false;
@@ -114,9 +118,9 @@ static bool vpair_napi_produce(struct vpair_rxq *rq, struct netdev_queue *txq,
 	spin_lock(&rq->ring.producer_lock);
 	if (!__ptr_ring_full(&rq->ring)) {
 		cb->bql_txq = charge ? txq : NULL;
-		cb->bql_len = skb->len;
+		cb->len = len;
 		if (charge)
-			netdev_tx_sent_queue(txq, skb->len);
+			netdev_tx_sent_queue(txq, len);
 		done = !__ptr_ring_produce(&rq->ring, skb);
 	}
 	spin_unlock(&rq->ring.producer_lock);
@@ -124,38 +128,41 @@ static bool vpair_napi_produce(struct vpair_rxq *rq, struct netdev_queue *txq,
 }
 
 /*
- * Transmit of @skb from tx queue @txq of @dev into @rq of @peer. Returns
- * NET_RX_SUCCESS, NET_RX_DROP (@skb freed) or NETDEV_TX_BUSY (@skb goes
- * back to the qdisc, already scrubbed for the peer as on veth; the queue
- * is stopped until the ring drains). Caller holds rcu_read_lock().
+ * Transmit of @skb (@len bytes counted) from tx queue @txq of @dev into
+ * @rq of @peer. Returns NET_RX_SUCCESS, NET_RX_DROP (@skb freed) or
+ * NETDEV_TX_BUSY (@skb untouched goes back to the qdisc; the queue is
+ * stopped until the ring drains). Caller holds rcu_read_lock().
  */
 int vpair_napi_xmit(struct sk_buff *skb, struct net_device *dev,
-		    struct net_device *peer, struct vpair_rxq *rq, u16 txq)
+		    struct net_device *peer, struct vpair_rxq *rq, u16 txq,
+		    unsigned int len)
 {
 	struct netdev_queue *queue = netdev_get_tx_queue(dev, txq);
 	bool has_qdisc = vpair_napi_txq_has_qdisc(queue);
 
+	/*
+	 * A qdisc sends through one queue from one CPU at a time and the
+	 * poll only makes room, so a ring with room now has it below too
+	 * (unless a sender that bypasses the qdisc took it: a drop). Deciding
+	 * before anything is done to @skb times and scrubs a requeued packet
+	 * once, when it does go.
+	 */
+	if (has_qdisc && unlikely(__ptr_ring_full(&rq->ring))) {
+		netif_tx_stop_queue(queue);
+		/* the poll this guarantees wakes the queue (vpair_napi_release()) */
+		vpair_napi_kick(rq);
+		return NETDEV_TX_BUSY;
+	}
+
+	skb_tx_timestamp(skb);
 	if (__dev_forward_skb(peer, skb))
 		return NET_RX_DROP;
-
-	if (likely(vpair_napi_produce(rq, queue, has_qdisc, skb))) {
+	if (likely(vpair_napi_produce(rq, queue, has_qdisc, skb, len))) {
 		vpair_napi_kick(rq);
 		return NET_RX_SUCCESS;
 	}
-	if (!has_qdisc) {
-		kfree_skb(skb);
-		return NET_RX_DROP;
-	}
-	/*
-	 * The header eth_type_trans() pulled goes back for the requeue,
-	 * and into a CHECKSUM_COMPLETE sum that skb_postpull_rcsum() took
-	 * it out of.
-	 */
-	skb_push_rcsum(skb, ETH_HLEN);
-	netif_tx_stop_queue(queue);
-	/* the poll this guarantees wakes the queue (vpair_napi_release()) */
-	vpair_napi_kick(rq);
-	return NETDEV_TX_BUSY;
+	kfree_skb(skb);
+	return NET_RX_DROP;
 }
 
 /* A packet leaves the ring: its charge is collected for one completion. */
@@ -167,7 +174,7 @@ static void vpair_napi_uncharge(struct sk_buff *skb, struct vpair_napi_bql *bql)
 		/* one sending queue per ring: always the same txq */
 		bql->txq = cb->bql_txq;
 		bql->pkts++;
-		bql->bytes += cb->bql_len;
+		bql->bytes += cb->len;
 	}
 	memset(cb, 0, sizeof(*cb));
 }
@@ -247,18 +254,23 @@ static int vpair_napi_poll(struct napi_struct *napi, int budget)
 
 /*
  * A packet that will not be polled (its ring goes or shrinks): counted
- * as a drop of its rx queue. The poll is off, so nothing else completes
- * the sending queue's BQL meanwhile.
+ * as a drop of its rx queue, no longer as sent by the peer's tx queue of
+ * the same number. The poll is off, so nothing else completes the
+ * sending queue's BQL meanwhile. Under RTNL.
  */
 static void vpair_napi_drop(void *ptr)
 {
 	struct sk_buff *skb = ptr;
 	struct vpair_napi_cb *cb = vpair_napi_cb(skb);
 	struct vpair_end *priv = netdev_priv(skb->dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+	u16 q = skb_get_rx_queue(skb);
 
 	if (cb->bql_txq)
-		netdev_tx_completed_queue(cb->bql_txq, 1, cb->bql_len);
-	atomic64_inc(&priv->rx_drops[skb_get_rx_queue(skb)]);
+		netdev_tx_completed_queue(cb->bql_txq, 1, cb->len);
+	if (peer)
+		vpair_pair_uncount_tx(peer, q, cb->len);
+	atomic64_inc(&priv->rx_drops[q]);
 	dev_core_stats_rx_dropped_inc(skb->dev);
 	kfree_skb(skb);
 }

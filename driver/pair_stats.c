@@ -11,6 +11,7 @@
 void vpair_pair_txq_sum(const struct vpair_end *priv, unsigned int q,
 			struct vpair_pair_sum *sum)
 {
+	u64 sent = 0, sent_bytes = 0, purged, purged_bytes;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
@@ -24,9 +25,26 @@ void vpair_pair_txq_sum(const struct vpair_end *priv, unsigned int q,
 			packets = u64_stats_read(&s->packets);
 			bytes = u64_stats_read(&s->bytes);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
-		sum->packets += packets;
-		sum->bytes += bytes;
+		sent += packets;
+		sent_bytes += bytes;
 	}
+	/* a purge may overtake the count of what it purged: never below 0 */
+	purged = atomic64_read(&priv->tx_purged[q].packets);
+	purged_bytes = atomic64_read(&priv->tx_purged[q].bytes);
+	sum->packets += sent - min(sent, purged);
+	sum->bytes += sent_bytes - min(sent_bytes, purged_bytes);
+}
+
+/*
+ * @len bytes that tx queue @txq of @dev counted as sent were dropped
+ * from the peer's ring before anyone received them.
+ */
+void vpair_pair_uncount_tx(struct net_device *dev, u16 txq, unsigned int len)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+
+	atomic64_inc(&priv->tx_purged[txq].packets);
+	atomic64_add(len, &priv->tx_purged[txq].bytes);
 }
 
 /*
@@ -131,10 +149,17 @@ int vpair_pair_stats_init(struct net_device *dev)
 				  GFP_KERNEL_ACCOUNT);
 	if (!priv->tx_drops)
 		goto err_rx_drops;
-	if (vpair_pair_alloc_txstats(priv, dev->num_tx_queues))
+	priv->tx_purged = kvcalloc(dev->num_tx_queues, sizeof(*priv->tx_purged),
+				   GFP_KERNEL_ACCOUNT);
+	if (!priv->tx_purged)
 		goto err_tx_drops;
+	if (vpair_pair_alloc_txstats(priv, dev->num_tx_queues))
+		goto err_tx_purged;
 	return 0;
 
+err_tx_purged:
+	kvfree(priv->tx_purged);
+	priv->tx_purged = NULL;
 err_tx_drops:
 	kvfree(priv->tx_drops);
 	priv->tx_drops = NULL;
@@ -150,8 +175,10 @@ void vpair_pair_stats_free(struct net_device *dev)
 
 	if (priv->txstats)
 		vpair_pair_free_txstats(priv, dev->num_tx_queues);
+	kvfree(priv->tx_purged);
 	kvfree(priv->tx_drops);
 	kvfree(priv->rx_drops);
+	priv->tx_purged = NULL;
 	priv->tx_drops = NULL;
 	priv->rx_drops = NULL;
 }

@@ -21,7 +21,7 @@ ktap_print_header
 require_root
 require_module vpair
 require_cmd python3 ethtool tc taskset chrt pgrep
-ktap_set_plan 10
+ktap_set_plan 11
 
 setup_ns NS NS2 || exit_skip "cannot create network namespaces"
 TMPD=$(mktemp -d)
@@ -189,21 +189,61 @@ read -r frames ippkts <<<"$(xfer_counts 1000000)"
 check_err $? "GRO on after down/up: $frames frames became $ippkts IP packets"
 log_test "GRO turned on while down merges segments once the end is up"
 
-# flood N: N UDP datagrams from va as fast as one CPU sends them, with
-# vb's NAPI thread on that CPU at idle priority: the ring fills up.
-flood()
+# vb's NAPI threads go to CPU 0 at idle priority: a sender on CPU 0
+# fills their rings.
+slow_napi()
 {
 	local pid
 
 	for pid in $(pgrep '^napi/vb-'); do
 		taskset -p 1 "$pid" >/dev/null && chrt -i -p 0 "$pid"
 	done
+}
+
+# send_udp N [ts]: N UDP datagrams from va on CPU 0, as fast as it
+# sends them. With ts, each asks for a software transmit timestamp with
+# its own id; prints "timestamps duplicate-ids" once the ids stop coming.
+send_udp()
+{
 	nsx "$NS" taskset -c 0 python3 -c '
-import socket, sys
+import socket, struct, sys, time
+n, ts = int(sys.argv[1]), len(sys.argv) > 2
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for _ in range(int(sys.argv[1])):
-    s.sendto(b"y" * 64, ("10.23.7.2", 9))' "$1"
-	# the ring drains once the sender is done
+ids = []
+def drain():
+    while True:
+        try:
+            _, anc, _, _ = s.recvmsg(1, 512, socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
+        for level, kind, data in anc:
+            if (level, kind) == (socket.SOL_IP, socket.IP_RECVERR):
+                _, origin, _, _, _, info, key = struct.unpack("IBBBBII", data[:16])
+                if origin == 4 and info == 0:   # SO_EE_ORIGIN_TIMESTAMPING, SND
+                    ids.append(key)
+if ts:
+    s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)    # SO_RCVBUFFORCE
+    # SO_TIMESTAMPING: TX_SOFTWARE | SOFTWARE | OPT_ID | OPT_TSONLY
+    s.setsockopt(socket.SOL_SOCKET, 37, (1 << 1) | (1 << 4) | (1 << 7) | (1 << 11))
+for _ in range(n):
+    s.sendto(b"y" * 64, ("10.23.7.2", 9))
+    if ts:
+        drain()
+if ts:
+    seen = -1
+    while seen != len(ids):
+        seen = len(ids)
+        time.sleep(1)
+        drain()
+    print(len(ids), len(ids) - len(set(ids)))' "$@"
+}
+
+# flood N: N datagrams into a slow NAPI thread; the ring fills up, then
+# drains once the sender is done.
+flood()
+{
+	slow_napi
+	send_udp "$1"
 	busywait 60 drained
 }
 drained()
@@ -223,7 +263,9 @@ nsx "$NS2" ethtool -L vb rx 1 tx 1 2>/dev/null
 tc -n "$NS" qdisc add dev va root pfifo limit 200
 rx0=$(stat_of "$NS2" vb rx_packets)
 drop0=$(estat "$NS" va tx_queue_0_drops)
-flood 3000
+slow_napi
+read -r stamps dups <<<"$(send_udp 3000 ts)"
+busywait 60 drained
 rx=$(($(stat_of "$NS2" vb rx_packets) - rx0))
 qdrop=$(qdisc_stat dropped)
 requeues=$(qdisc_stat requeues)
@@ -233,6 +275,8 @@ check_err $? "vpair dropped $(($(estat "$NS" va tx_queue_0_drops) - drop0)) pack
 check_err $? "3000 sent, $rx received, $qdrop dropped by the qdisc"
 [ $((qdrop + requeues)) -gt 0 ]
 check_err $? "the qdisc never held a packet back"
+[ "$dups" = 0 ] && [ "$stamps" = "$rx" ]
+check_err $? "$rx received, $stamps transmit timestamps, $dups of them repeated"
 # from 6.8 sysfs hides BQL for lltx devices; where it shows, it settles
 bql=$(ns_sysfs "$NS" va queues/tx-0/byte_queue_limits/inflight)
 [ -z "$bql" ] || [ "$bql" = 0 ]
@@ -253,7 +297,46 @@ check_err $? "3000 sent, $rx received, $drops counted as drops"
 check_err $? "ip -s link counts other drops than ethtool -S"
 log_test "without a qdisc a full ring drops, counted per queue ($drops of 3000)"
 
-# 10: netdev netlink: qstats-get agrees with ip -s link and ethtool -S;
+# 10: a ring that goes under traffic (GRO off) counts what it held as
+# drops of its rx queue, no longer as sent or received
+nsx "$NS2" ethtool -G vb rx 4096
+purge_round()
+{
+	local sender
+
+	nsx "$NS2" ethtool -K vb gro on
+	slow_napi
+	send_udp 20000 &
+	sender=$!
+	sleep 2
+	nsx "$NS2" ethtool -K vb gro off
+	wait "$sender"
+	busywait 60 drained
+}
+for _ in 1 2 3; do
+	tx0=$(stat_of "$NS" va tx_packets)
+	rx0=$(stat_of "$NS2" vb rx_packets)
+	txd0=$(estat "$NS" va tx_queue_0_drops)
+	purged0=$(estat "$NS2" vb rx_queue_0_drops)
+	core0=$(stat_of "$NS2" vb rx_dropped)
+	purge_round
+	tx=$(($(stat_of "$NS" va tx_packets) - tx0))
+	rx=$(($(stat_of "$NS2" vb rx_packets) - rx0))
+	txd=$(($(estat "$NS" va tx_queue_0_drops) - txd0))
+	purged=$(($(estat "$NS2" vb rx_queue_0_drops) - purged0))
+	core=$(($(stat_of "$NS2" vb rx_dropped) - core0))
+	[ "$purged" -gt 0 ] && break
+done
+[ "$purged" -gt 0 ]
+check_err $? "three rounds and the ring never held a packet when it went"
+[ "$tx" = "$rx" ] && [ $((rx + txd + purged)) -eq 20000 ]
+check_err $? "20000 sent: va sent $tx, vb received $rx, $txd dropped on va, $purged purged on vb"
+[ "$core" = "$purged" ]
+check_err $? "ip -s link counts $core rx drops, ethtool -S $purged"
+nsx "$NS2" ethtool -K vb gro on
+log_test "a ring purged under traffic: $purged drops, neither sent nor received"
+
+# 11: netdev netlink: qstats-get agrees with ip -s link and ethtool -S;
 # rx queues name their NAPI instance while GRO is on
 nsx "$NS" ethtool -L va rx 2 tx 2 2>/dev/null
 nsx "$NS2" ethtool -L vb rx 2 tx 2 2>/dev/null

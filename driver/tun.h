@@ -165,11 +165,15 @@ int vpair_tun_dev_set_ebpf(struct bpf_prog __rcu **slot, int __user *argp);
 bool vpair_tun_dev_run_ebpf_filter(struct vpair_tun_dev *tdev,
 				   struct sk_buff *skb);
 
-/* How packets are framed on a file: its device's settings, read once. */
+/*
+ * How packets are framed on a file: its device's settings, read once
+ * per read or write; and where a batched write gathers its packets.
+ */
 struct vpair_tun_framing {
 	unsigned int		flags;
 	int			vnet_hdr_sz;
 	bool			vnet_le;	/* resolved: header is LE */
+	struct list_head	*rx_list;	/* NULL: each one at once */
 };
 
 /* tun_vnet.c: virtio_net_hdr on the char device */
@@ -252,6 +256,7 @@ int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 			 const struct vpair_tun_framing *framing,
 			 const struct virtio_net_hdr *hdr,
 			 struct sk_buff *skb, __be16 proto, bool xdp_done);
+void vpair_tun_chr_flush(const struct vpair_tun_framing *framing);
 
 /* tun_iff.c: TUNSETIFF, TUNGETIFF, TUNSETQUEUE */
 int vpair_tun_iff_set(struct vpair_tun_file *tfile, struct ifreq *ifr);

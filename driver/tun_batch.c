@@ -129,18 +129,21 @@ static ssize_t vpair_tun_batch_get(struct vpair_tun_file *tfile,
 /*
  * Inject records until @max, the end of the buffer or one that cannot
  * be: the bytes of those injected, or the first one's errno. Only the
- * first may wait for send buffer.
+ * first may wait for send buffer. The packets reach the stack together
+ * at the end, as one list.
  */
 ssize_t vpair_tun_batch_write(struct vpair_tun_file *tfile,
 			      struct vpair_tun_dev *tdev, u32 max,
 			      bool noblock, struct iov_iter *from)
 {
 	struct vpair_tun_framing framing;
+	LIST_HEAD(rx_list);
 	ssize_t done = 0;
 	ssize_t ret = 0;
 	u32 n;
 
 	vpair_tun_framing_get(tdev, &framing);
+	framing.rx_list = &rx_list;
 	for (n = 0; n < max && iov_iter_count(from); n++) {
 		ret = vpair_tun_batch_get(tfile, tdev, &framing, noblock, from);
 		if (ret < 0)
@@ -148,6 +151,7 @@ ssize_t vpair_tun_batch_write(struct vpair_tun_file *tfile,
 		done += ret;
 		noblock = true;
 	}
+	vpair_tun_chr_flush(&framing);
 	return done ? done : ret;
 }
 

@@ -435,9 +435,15 @@ int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 		hash = __skb_get_hash_symmetric(skb);
 
 	if (vpair_tun_napi_on(tfile)) {
+		/* in the order written */
+		vpair_tun_chr_flush(framing);
 		err = vpair_tun_napi_deliver(tfile, tdev, skb);
 		if (err)
 			return err;
+		goto delivered;
+	}
+	if (framing->rx_list) {
+		list_add_tail(&skb->list, framing->rx_list);
 		goto delivered;
 	}
 	/*
@@ -459,6 +465,25 @@ drop:
 free:
 	kfree_skb(skb);
 	return err;
+}
+
+/*
+ * What a batched write gathered goes into the stack as one list, as
+ * inject() would have sent each (listified receive).
+ */
+void vpair_tun_chr_flush(const struct vpair_tun_framing *framing)
+{
+	struct list_head *list = framing->rx_list;
+	struct sk_buff *skb;
+
+	if (!list || list_empty(list))
+		return;
+	local_bh_disable();
+	list_for_each_entry(skb, list, list)
+		dev_sw_netstats_rx_add(skb->dev, skb->len);
+	netif_receive_skb_list(list);
+	local_bh_enable();
+	INIT_LIST_HEAD(list);
 }
 
 /* Takes the tun_pi and virtio_net_hdr off the front of a write. */

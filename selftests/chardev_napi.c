@@ -7,7 +7,6 @@
  * iovecs, one page fragment each after the first; a queue detached by
  * TUNSETQUEUE refuses writes with EBUSY until it is attached again.
  */
-#include <grp.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -24,6 +23,7 @@
 
 #include "chardev_util.h"
 #include "chardev_pkt.h"
+#include "chardev_cred.h"
 
 #define OTHER_ID	4444
 #define SEG_PAYLOAD	100
@@ -35,15 +35,6 @@
 static const unsigned char peer_mac[ETH_ALEN] = {
 	0x02, 0x00, 0x5e, 0x10, 0x00, 0x02
 };
-
-/* Drop to @uid/@gid, no supplementary groups, no capabilities left. */
-static int become(unsigned int uid, unsigned int gid)
-{
-	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid))
-		return -1;
-	return 0;
-}
 
 /*
  * sysfs shows the network namespace of whoever mounts it: a private
@@ -226,7 +217,7 @@ TEST_F(napi, frags_needs_cap_net_admin)
 	if (!pid) {
 		int fd = open_chardev(0);
 
-		if (fd < 0 || become(OTHER_ID, OTHER_ID))
+		if (fd < 0 || become(OTHER_ID, OTHER_ID, -1))
 			_exit(100);
 		if (!tun_attach(fd, IFF_TAP | IFF_NO_PI | IFF_NAPI |
 				IFF_NAPI_FRAGS, self->ifname))

@@ -7,7 +7,6 @@
  * to an existing interface needs its owner's uid and its group's gid
  * (whichever of the two is set), else CAP_NET_ADMIN.
  */
-#include <grp.h>
 #include <sys/wait.h>
 
 #pragma GCC diagnostic push
@@ -18,40 +17,17 @@
 #pragma GCC diagnostic ignored "-Wclobbered"
 
 #include "chardev_util.h"
+#include "chardev_cred.h"
 
 #define OWNER_UID	4242
 #define GROUP_GID	4343
 #define OTHER_ID	4444
 
-/* Map root of a new user namespace to root outside it: same DAC rights. */
-static int enter_userns(int flags)
-{
-	int fd, ok;
-
-	if (unshare(CLONE_NEWUSER | flags))
-		return -1;
-	fd = open("/proc/self/uid_map", O_WRONLY);
-	if (fd < 0)
-		return -1;
-	ok = write(fd, "0 0 1", 5) == 5;
-	close(fd);
-	return ok ? 0 : -1;
-}
-
-/* Drop to @uid and @gid, no supplementary groups, no capabilities left. */
-static int become(unsigned int uid, unsigned int gid)
-{
-	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid))
-		return -1;
-	return 0;
-}
-
 CHARDEV_NETNS_FIXTURE(perm);
 
 TEST_F(perm, create_needs_cap_net_admin)
 {
-	ASSERT_EQ(0, become(OTHER_ID, OTHER_ID));
+	ASSERT_EQ(0, become(OTHER_ID, OTHER_ID, -1));
 	EXPECT_EQ(-1, tun_create(self->fd, IFF_TAP | IFF_NO_PI, self->ifname));
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_EQ(1, netdev_count());	/* lo */
@@ -62,7 +38,7 @@ TEST_F(perm, userns_root_creates_in_own_netns)
 {
 	int fd;
 
-	ASSERT_EQ(0, enter_userns(CLONE_NEWNET))
+	ASSERT_EQ(0, enter_userns(0, CLONE_NEWNET))
 		TH_LOG("user namespace: %s", strerror(errno));
 	fd = open_chardev(0);
 	ASSERT_LE(0, fd) TH_LOG("open: %s", strerror(errno));
@@ -75,7 +51,7 @@ TEST_F(perm, userns_root_creates_in_own_netns)
 /* ... but not in the netns it was opened in, which it does not own. */
 TEST_F(perm, userns_root_not_in_parent_netns)
 {
-	ASSERT_EQ(0, enter_userns(0))
+	ASSERT_EQ(0, enter_userns(0, 0))
 		TH_LOG("user namespace: %s", strerror(errno));
 	EXPECT_EQ(-1, tun_create(self->fd, IFF_TAP | IFF_NO_PI, self->ifname));
 	EXPECT_EQ(EPERM, errno);
@@ -95,7 +71,7 @@ static int attach_as(const char *name, unsigned int uid, unsigned int gid)
 	if (!pid) {
 		strcpy(ifname, name);
 		fd = open_chardev(0);
-		if (fd < 0 || become(uid, gid))
+		if (fd < 0 || become(uid, gid, -1))
 			_exit(100);
 		_exit(tun_attach(fd, IFF_TAP | IFF_NO_PI, ifname) ? errno : 0);
 	}

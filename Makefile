@@ -8,6 +8,8 @@
 #   make demo | lint | clean
 #   make bench [KVERS=6.12] [METRICS="pktgen udp*"] [ICOUNT=1] [AA=1] [ROUNDS=7]
 #                              vpair against veth and tun in a VM; see README
+#   make fuzz [KVERS=6.12] [FUZZ_OPS=2000000] [FUZZ_THREADS=2] [FUZZ_SEED=N]
+#                              selftests/fuzz in a VM (scripts/vm/try.sh)
 #   make install | uninstall   [KDIR=...] [DESTDIR=...] [PREFIX=/usr/local]
 #   make dkms-install | dkms-uninstall [KERNELRELEASE=...]
 #   make sign                  [MOK_KEY=/var/lib/dkms/mok.key MOK_PUB=...]
@@ -41,7 +43,7 @@ PROBES_H := driver/compat/generated/probes.h
 TOOLS := tools/vpairctl tools/iproute2
 
 .PHONY: all modules probes clean check demo lint install uninstall \
-	dkms-install dkms-uninstall sign selftests bench
+	dkms-install dkms-uninstall sign selftests bench fuzz
 
 all: modules
 
@@ -120,6 +122,15 @@ BENCH_KVERS := $(if $(filter command line environment,$(origin KVERS)),$(KVERS),
 bench:
 	scripts/bench/bench.sh $(if $(ICOUNT),--icount) $(if $(AA),--aa) \
 		$(if $(ROUNDS),--rounds $(ROUNDS)) $(BENCH_KVERS) -- $(foreach m,$(METRICS),'$(m)')
+
+# The long fuzz run: one kernel (6.12 unless KVERS names one), in a VM.
+FUZZ_OPS ?= 2000000
+FUZZ_THREADS ?= 2
+FUZZ_KVER := $(firstword $(BENCH_KVERS))
+fuzz:
+	VPAIR_VM_TIMEOUT=$${VPAIR_VM_TIMEOUT:-14400} scripts/vm/try.sh $(FUZZ_KVER) -- \
+		selftests/fuzz --ops $(FUZZ_OPS) --threads $(FUZZ_THREADS) \
+		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # Without headers for the running kernel, lint against the default kernel.
 lint:

@@ -10,9 +10,16 @@
  * read:  COUNT datagrams are first queued by a UDP socket into the
  *	interface (its txqueuelen raised to hold them all), then timed while
  *	they are read back: the sender is out of the measured window.
+ * bwrite, bread: the same, batched (VPAIRSETBATCH, /dev/net/vpair only):
+ *	up to BATCH packets per write() or read(), each one a record of
+ *	<linux/vpair.h>.
+ * xdpdrop: write, on a TAP with the XDP program XDP_OBJ attached in
+ *	native mode (ip link ... xdpdrv); the file is non-blocking, as tun
+ *	runs native XDP on written frames only then. The interface's
+ *	rx_dropped counter must grow by COUNT, rx_packets not at all.
  *
- * usage: tun_io CHARDEV tun|tap write|read NAME COUNT CPU
- * prints: pps=<rate> packets=<n> [rx=<rx_packets delta>]
+ * usage: tun_io CHARDEV tun|tap OP NAME COUNT CPU [BATCH|XDP_OBJ]
+ * prints: pps=<rate> packets=<n> [rx=<rx_packets delta> drop=<rx_dropped delta>]
  */
 #include <arpa/inet.h>
 #include <net/if_arp.h>
@@ -21,12 +28,14 @@
 #include <netinet/udp.h>
 #include <linux/if_ether.h>
 #include <sys/socket.h>
+#include <linux/vpair.h>
 #include "bench.h"
 
 #define PKT_LEN		64
 #define LOCAL_IP	"10.77.0.1"
 #define PEER_IP		"10.77.0.2"	/* on-link, not local */
 #define PEER_MAC	"\x02\x00\x00\x4d\x00\x02"
+#define REC_SIZE	VPAIR_BATCH_RECORD_SIZE(PKT_LEN)
 
 static char name[IFNAMSIZ];
 
@@ -96,14 +105,14 @@ static void add_peer_neigh(void)
 	close(s);
 }
 
-static unsigned long long rx_packets(void)
+static unsigned long long rx_stat(const char *stat)
 {
 	char path[128];
 	unsigned long long n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/rx_packets",
-		 name);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", name,
+		 stat);
 	f = fopen(path, "r");
 	if (!f || fscanf(f, "%llu", &n) != 1)
 		die("read %s", path);
@@ -156,23 +165,52 @@ static int build_packet(char *pkt, int mode)
 	return PKT_LEN;
 }
 
-static void bench_write(int fd, int mode, long count)
+/* Write COUNT packets, BATCH per call (0: plain writes). */
+static void write_packets(int fd, const char *pkt, int len, long count,
+			  int batch)
 {
-	unsigned long long rx0, rx1;
+	static char buf[VPAIR_BATCH_MAX_PACKETS * REC_SIZE];
+	struct vpair_batch_hdr h = { .len = len };
+	long i, n;
+	ssize_t w;
+
+	if (!batch) {
+		for (i = 0; i < count; i++)
+			while ((w = write(fd, pkt, len)) != len)
+				if (w >= 0 || errno != EAGAIN)
+					die("write %ld", i);
+		return;
+	}
+	for (i = 0; i < batch; i++) {
+		memcpy(buf + i * REC_SIZE, &h, sizeof(h));
+		memcpy(buf + i * REC_SIZE + sizeof(h), pkt, len);
+	}
+	for (i = 0; i < count; i += w / REC_SIZE) {
+		n = count - i < batch ? count - i : batch;
+		w = write(fd, buf, n * REC_SIZE);
+		if (w < 0 && errno == EAGAIN)
+			w = 0;
+		else if (w <= 0 || w % REC_SIZE)
+			die("batched write at %ld: %zd", i, w);
+	}
+}
+
+static void bench_write(int fd, int mode, long count, int batch)
+{
+	unsigned long long rx0, rx1, drop0, drop1;
 	char pkt[PKT_LEN];
 	uint64_t t0, t1;
 	int len = build_packet(pkt, mode);
-	long i;
 
-	rx0 = rx_packets();
+	rx0 = rx_stat("rx_packets");
+	drop0 = rx_stat("rx_dropped");
 	t0 = now_ns();
-	for (i = 0; i < count; i++)
-		if (write(fd, pkt, len) != len)
-			die("write %ld", i);
+	write_packets(fd, pkt, len, count, batch);
 	t1 = now_ns();
-	rx1 = rx_packets();
-	printf("pps=%.0f packets=%ld rx=%llu\n", count * 1e9 / (t1 - t0), count,
-	       rx1 - rx0);
+	rx1 = rx_stat("rx_packets");
+	drop1 = rx_stat("rx_dropped");
+	printf("pps=%.0f packets=%ld rx=%llu drop=%llu\n",
+	       count * 1e9 / (t1 - t0), count, rx1 - rx0, drop1 - drop0);
 }
 
 /* Queue COUNT datagrams that leave through the interface. */
@@ -205,9 +243,25 @@ static void queue_datagrams(int mode, long count)
 	close(s);
 }
 
-static void bench_read(int fd, int mode, long count)
+/* The @len bytes a batched read returned: its 64-byte packets. */
+static long batch_packets(const char *buf, ssize_t len)
 {
-	char buf[2048];
+	struct vpair_batch_hdr h;
+	ssize_t off = 0;
+	long n = 0;
+
+	while (off + (ssize_t)sizeof(h) <= len) {
+		memcpy(&h, buf + off, sizeof(h));
+		n += h.len == PKT_LEN;
+		off += VPAIR_BATCH_RECORD_SIZE(h.len);
+	}
+	return n;
+}
+
+static void bench_read(int fd, int mode, long count, int batch)
+{
+	static char buf[VPAIR_BATCH_MAX_PACKETS * REC_SIZE + 2048];
+	size_t size = batch ? batch * REC_SIZE : 2048;
 	uint64_t t0, t1;
 	long got = 0;
 	ssize_t n;
@@ -220,12 +274,12 @@ static void bench_read(int fd, int mode, long count)
 		die("O_NONBLOCK");
 	t0 = now_ns();
 	while (got < count) {
-		n = read(fd, buf, sizeof(buf));
+		n = read(fd, buf, size);
 		if (n < 0 && errno == EAGAIN)
 			break;
 		if (n < 0)
 			die("read");
-		got += n == PKT_LEN;
+		got += batch ? batch_packets(buf, n) : n == PKT_LEN;
 	}
 	t1 = now_ns();
 	printf("pps=%.0f packets=%ld\n", got * 1e9 / (t1 - t0), got);
@@ -234,14 +288,41 @@ static void bench_read(int fd, int mode, long count)
 			count);
 }
 
+/* VPAIRSETBATCH: up to @max packets per read() or write() on @fd. */
+static void set_batch(int fd, const char *max)
+{
+	struct vpair_batch b = { .max_packets = atoi(max) };
+
+	if (!b.max_packets || b.max_packets > VPAIR_BATCH_MAX_PACKETS ||
+	    ioctl(fd, VPAIRSETBATCH, &b))
+		die("VPAIRSETBATCH %s", max);
+}
+
+/* Native XDP (ndo_bpf) with the program in @obj, as the selftests do. */
+static void xdp_attach(int fd, const char *obj)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip -force link set dev %s xdpdrv obj %s sec xdp", name, obj);
+	if (system(cmd))
+		die("%s", cmd);
+	if (fcntl(fd, F_SETFL, O_NONBLOCK))
+		die("O_NONBLOCK");
+}
+
 int main(int argc, char **argv)
 {
-	int mode, fd;
+	const char *op = argc > 3 ? argv[3] : "";
+	int mode, fd, batch = 0;
 	long count;
 
-	if (argc != 7) {
-		fprintf(stderr, "usage: %s CHARDEV tun|tap write|read NAME COUNT CPU\n",
-			argv[0]);
+	if (argc < 7 || argc > 8 || (argc == 8) != (!strcmp(op, "bwrite") ||
+	    !strcmp(op, "bread") || !strcmp(op, "xdpdrop"))) {
+		fprintf(stderr, "usage: %s CHARDEV tun|tap write|read NAME COUNT CPU\n"
+			"       %s CHARDEV tun|tap bwrite|bread NAME COUNT CPU BATCH\n"
+			"       %s CHARDEV tap xdpdrop NAME COUNT CPU XDP_OBJ\n",
+			argv[0], argv[0], argv[0]);
 		return 2;
 	}
 	mode = tun_mode(argv[2]);
@@ -250,10 +331,17 @@ int main(int argc, char **argv)
 	pin_cpu(atoi(argv[6]));
 	fd = tun_open(argv[1], name, mode | IFF_NO_PI);
 	if_setup(count + 1024);
-	if (!strcmp(argv[3], "write"))
-		bench_write(fd, mode, count);
-	else if (!strcmp(argv[3], "read"))
-		bench_read(fd, mode, count);
+	if (op[0] == 'b') {
+		set_batch(fd, argv[7]);
+		batch = atoi(argv[7]);
+	}
+	if (!strcmp(op, "xdpdrop"))
+		xdp_attach(fd, argv[7]);
+	if (!strcmp(op, "write") || !strcmp(op, "bwrite") ||
+	    !strcmp(op, "xdpdrop"))
+		bench_write(fd, mode, count, batch);
+	else if (!strcmp(op, "read") || !strcmp(op, "bread"))
+		bench_read(fd, mode, count, batch);
 	else
 		return 2;
 	return 0;

@@ -8,6 +8,7 @@
 
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/ptr_ring.h>
 
 #include "vpair.h"
 
@@ -24,8 +25,25 @@ struct vpair_pair_qstats {
 	struct u64_stats_sync	syncp;
 };
 
+/* rx ring sizes of NAPI mode (ethtool -G rx N) */
+#define VPAIR_RING_DEFAULT	256
+#define VPAIR_RING_MAX		32768
+
+/*
+ * An rx queue in NAPI mode: a bounded ring that the peer's transmit
+ * fills and a NAPI instance that empties it into GRO. @live points to
+ * @napi while the ring takes packets (RCU: the transmit side's view).
+ */
+struct vpair_rxq {
+	struct napi_struct __rcu	*live;
+	struct napi_struct		napi;
+	struct ptr_ring			ring;
+	bool				notify_masked;	/* a poll is due */
+} ____cacheline_aligned_in_smp;
+
 /* Private area of a pair end. */
 struct vpair_end {
+	struct vpair_rxq			*rxq;	/* num_rx_queues */
 	struct net_device __rcu			*peer;
 	/* per tx queue, per CPU; the array is read-only after init */
 	struct vpair_pair_qstats __percpu	**txstats;
@@ -34,6 +52,8 @@ struct vpair_end {
 	atomic64_t				*tx_drops;	/* num_tx_queues */
 	enum vpair_mode				mode;
 	int					requested_headroom;
+	u32					ring_size;	/* RTNL */
+	bool					napi_on;	/* RTNL */
 };
 
 /* Totals of a set of queues, summed over CPUs. */
@@ -63,6 +83,25 @@ int vpair_pair_stats_init(struct net_device *dev);
 void vpair_pair_stats_free(struct net_device *dev);
 void vpair_pair_get_stats64(struct net_device *dev,
 			    struct rtnl_link_stats64 *tot);
+
+/* pair_napi.c: NAPI mode, its rings and backpressure */
+int vpair_napi_init(struct net_device *dev);
+void vpair_napi_free(struct net_device *dev);
+int vpair_napi_open(struct net_device *dev);
+void vpair_napi_close(struct net_device *dev);
+int vpair_napi_set_features(struct net_device *dev,
+			    netdev_features_t features);
+int vpair_napi_grow_channels(struct net_device *dev, unsigned int rx);
+void vpair_napi_trim_channels(struct net_device *dev, unsigned int end);
+int vpair_napi_set_ring(struct net_device *dev, u32 size);
+struct vpair_rxq *vpair_napi_rxq(const struct net_device *dev,
+				 struct net_device *peer, u16 txq,
+				 const struct sk_buff *skb);
+int vpair_napi_xmit(struct sk_buff *skb, struct net_device *dev,
+		    struct net_device *peer, struct vpair_rxq *rq, u16 txq);
+
+/* pair_qstats.c: netdev netlink per-queue statistics */
+extern const struct netdev_stat_ops vpair_pair_stat_ops;
 
 /* pair_ethtool.c */
 extern const struct ethtool_ops vpair_pair_ethtool_ops;

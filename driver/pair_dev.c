@@ -20,10 +20,14 @@ static int vpair_pair_open(struct net_device *dev)
 {
 	struct vpair_end *priv = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(priv->peer);
+	int err;
 
 	if (!peer)
 		return -ENOTCONN;
 
+	err = vpair_napi_open(dev);
+	if (err)
+		return err;
 	if (peer->flags & IFF_UP) {
 		netif_carrier_on(dev);
 		netif_carrier_on(peer);
@@ -39,6 +43,7 @@ static int vpair_pair_stop(struct net_device *dev)
 	netif_carrier_off(dev);
 	if (peer)
 		netif_carrier_off(peer);
+	vpair_napi_close(dev);
 	return 0;
 }
 
@@ -62,16 +67,20 @@ static bool vpair_pair_l3_ok(const struct sk_buff *skb)
 }
 
 /*
- * Hand @skb to @peer's stack. dev_forward_skb() scrubs the skb when it
- * crosses a namespace, enforces the peer's MTU and leaves ip_summed alone,
- * so a corrupt packet is never upgraded to "checksum verified".
+ * Hand @skb to @peer's stack: to the backlog, or to the ring of the
+ * peer's rx queue in NAPI mode. __dev_forward_skb() scrubs the skb when
+ * it crosses a namespace, enforces the peer's MTU and leaves ip_summed
+ * alone, so a corrupt packet is never upgraded to "checksum verified".
+ * A full ring with a qdisc on our queue hands the packet back (BUSY).
  */
 static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vpair_end *priv = netdev_priv(dev);
 	u16 txq = skb_get_queue_mapping(skb);
 	struct net_device *peer;
+	struct vpair_rxq *rq;
 	unsigned int len;
+	int ret;
 
 	rcu_read_lock();
 	peer = rcu_dereference(priv->peer);
@@ -88,12 +97,21 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 	skb_tx_timestamp(skb);
 
 	len = skb->len;
-	if (likely(dev_forward_skb(peer, skb) == NET_RX_SUCCESS)) {
+	rq = vpair_napi_rxq(dev, peer, txq, skb);
+	ret = rq ? vpair_napi_xmit(skb, dev, peer, rq, txq) :
+		   dev_forward_skb(peer, skb);
+	if (likely(ret == NET_RX_SUCCESS)) {
 		vpair_pair_count_tx(priv, txq, len);
 		rcu_read_unlock();
 		return NETDEV_TX_OK;
 	}
-	skb = NULL;	/* dev_forward_skb() freed it */
+	if (ret == NETDEV_TX_BUSY) {
+		/* the qdisc requeues it by its mapping: this tx queue again */
+		skb_set_queue_mapping(skb, txq);
+		rcu_read_unlock();
+		return NETDEV_TX_BUSY;
+	}
+	skb = NULL;	/* freed where it was refused */
 
 drop:
 	dev_core_stats_tx_dropped_inc(dev);
@@ -179,13 +197,18 @@ static int vpair_pair_dev_init(struct net_device *dev)
 	err = vpair_pair_stats_init(dev);
 	if (err)
 		return err;
-	err = compat_alloc_tstats(dev);
+	err = vpair_napi_init(dev);
 	if (err)
 		goto err_stats;
+	err = compat_alloc_tstats(dev);
+	if (err)
+		goto err_napi;
 
 	netdev_lockdep_set_classes(dev);
 	return 0;
 
+err_napi:
+	vpair_napi_free(dev);
 err_stats:
 	vpair_pair_stats_free(dev);
 	return err;
@@ -194,6 +217,7 @@ err_stats:
 static void vpair_pair_dev_free(struct net_device *dev)
 {
 	compat_free_tstats(dev);
+	vpair_napi_free(dev);
 	vpair_pair_stats_free(dev);
 }
 
@@ -209,6 +233,7 @@ static const struct net_device_ops vpair_pair_netdev_ops = {
 	.ndo_get_iflink		= vpair_pair_get_iflink,
 	.ndo_get_peer_dev	= vpair_pair_peer_dev,
 	.ndo_features_check	= passthru_features_check,
+	.ndo_set_features	= vpair_napi_set_features,
 	.ndo_set_rx_headroom	= vpair_pair_set_rx_headroom,
 };
 
@@ -225,6 +250,7 @@ void vpair_pair_setup(struct net_device *dev)
 
 	dev->netdev_ops = &vpair_pair_netdev_ops;
 	dev->ethtool_ops = &vpair_pair_ethtool_ops;
+	compat_set_stat_ops(dev, &vpair_pair_stat_ops);
 
 	dev->features |= VPAIR_FEATURES;
 	dev->hw_features = VPAIR_FEATURES;

@@ -109,11 +109,48 @@ static void vpair_pair_get_channels(struct net_device *dev,
 static int vpair_pair_set_channels(struct net_device *dev,
 				   struct ethtool_channels *ch)
 {
+	unsigned int old_rx = dev->real_num_rx_queues;
+	int err;
+
 	if (!ch->rx_count || !ch->tx_count || ch->combined_count ||
 	    ch->other_count)
 		return -EINVAL;
 
-	return netif_set_real_num_queues(dev, ch->tx_count, ch->rx_count);
+	/* rings for new rx queues exist before a sender can pick them */
+	err = vpair_napi_grow_channels(dev, ch->rx_count);
+	if (err)
+		return err;
+	err = netif_set_real_num_queues(dev, ch->tx_count, ch->rx_count);
+	vpair_napi_trim_channels(dev, max(old_rx, ch->rx_count));
+	return err;
+}
+
+static void vpair_pair_get_ringparam(struct net_device *dev,
+				     struct ethtool_ringparam *ring,
+				     struct kernel_ethtool_ringparam *kring,
+				     struct netlink_ext_ack *extack)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+
+	ring->rx_max_pending = VPAIR_RING_MAX;
+	ring->rx_pending = priv->ring_size;
+}
+
+/* The core refuses sizes above the maximum and any tx, mini or jumbo ring. */
+static int vpair_pair_set_ringparam(struct net_device *dev,
+				    struct ethtool_ringparam *ring,
+				    struct kernel_ethtool_ringparam *kring,
+				    struct netlink_ext_ack *extack)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+
+	if (!ring->rx_pending) {
+		NL_SET_ERR_MSG_MOD(extack, "rx ring needs at least one slot");
+		return -EINVAL;
+	}
+	if (ring->rx_pending == priv->ring_size)
+		return 0;
+	return vpair_napi_set_ring(dev, ring->rx_pending);
 }
 
 const struct ethtool_ops vpair_pair_ethtool_ops = {
@@ -126,4 +163,6 @@ const struct ethtool_ops vpair_pair_ethtool_ops = {
 	.get_ethtool_stats	= vpair_pair_get_ethtool_stats,
 	.get_channels		= vpair_pair_get_channels,
 	.set_channels		= vpair_pair_set_channels,
+	.get_ringparam		= vpair_pair_get_ringparam,
+	.set_ringparam		= vpair_pair_set_ringparam,
 };

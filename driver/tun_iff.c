@@ -12,13 +12,17 @@
 
 #include "tun.h"
 
-/* tun's rule: the owner, a member of the group, or CAP_NET_ADMIN. */
+/*
+ * tun's rule: the owner and a member of the group, whichever are set, or
+ * CAP_NET_ADMIN; an interface with neither set is for CAP_NET_ADMIN only.
+ */
 static bool vpair_tun_may_attach(struct vpair_tun_dev *tdev)
 {
 	const struct cred *cred = current_cred();
 	struct net *net = dev_net(tdev->dev);
 
-	if ((!uid_valid(tdev->owner) || uid_eq(cred->euid, tdev->owner)) &&
+	if ((uid_valid(tdev->owner) || gid_valid(tdev->group)) &&
+	    (!uid_valid(tdev->owner) || uid_eq(cred->euid, tdev->owner)) &&
 	    (!gid_valid(tdev->group) || in_egroup_p(tdev->group)))
 		return true;
 	return ns_capable(net->user_ns, CAP_NET_ADMIN);

@@ -87,9 +87,15 @@ else
 	echo "lint.sh: codespell not installed, checkpatch spelling.txt only"
 fi
 
+WORK=$(mktemp -d) || die "mktemp failed"
+trap 'rm -rf "$WORK"' EXIT
+
+# checkpatch caches CamelCase names in its working directory: not the tree.
 echo "lint.sh: checkpatch ${#SOURCES[@]} files"
-cp_log=$(cd "$TOP" && perl "$CHECKPATCH" "${cp_args[@]}" --quiet -f "${SOURCES[@]}" 2>&1)
+cp_log=$(cd "$WORK" &&
+	 perl "$CHECKPATCH" "${cp_args[@]}" --quiet -f "${SOURCES[@]/#/$TOP/}" 2>&1)
 cp_rc=$?
+cp_log=${cp_log//"$TOP/"/}
 if [ "$cp_rc" -ne 0 ] || [ -n "$cp_log" ]; then
 	printf '%s\n' "$cp_log"
 	echo "lint.sh: checkpatch: FAILED"
@@ -105,8 +111,6 @@ host_install sparse || die "sparse is not installed and cannot be installed"
 # Build a fresh copy of the module: every file is compiled again (objects
 # that are up to date would hide W=1 warnings) and nothing in the work
 # tree is touched.
-WORK=$(mktemp -d) || die "mktemp failed"
-trap 'rm -rf "$WORK"' EXIT
 build_log=$WORK/build.log
 copy_module "$TOP" "$WORK/src" || die "cannot copy the tree"
 

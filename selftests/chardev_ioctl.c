@@ -50,6 +50,7 @@
 #pragma GCC diagnostic ignored "-Wclobbered"
 
 #include "chardev_util.h"
+#include "chardev_pkt.h"
 
 static int ethtool_get(const char *name, __u32 cmd)
 {
@@ -61,26 +62,6 @@ static int ethtool_get(const char *name, __u32 cmd)
 	if (if_ioctl(name, SIOCETHTOOL, &ifr))
 		return -1;
 	return ev.data;
-}
-
-/* A packet socket bound to @name, to transmit through the device. */
-static int packet_socket(const char *name)
-{
-	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_ALL),
-		.sll_ifindex = (int)if_nametoindex(name),
-	};
-	int sk;
-
-	sk = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (sk < 0)
-		return -1;
-	if (bind(sk, (struct sockaddr *)&sll, sizeof(sll))) {
-		close(sk);
-		return -1;
-	}
-	return sk;
 }
 
 /*

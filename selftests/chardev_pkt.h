@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Packet sockets for the tests that watch what a written frame became on
- * its way into the stack (chardev_napi, chardev_xdp). Include after
- * chardev_util.h.
+ * its way into the stack (chardev_napi, chardev_xdp) or that send through
+ * an interface (chardev_ioctl). Include after chardev_util.h.
  */
 #ifndef CHARDEV_PKT_H
 #define CHARDEV_PKT_H

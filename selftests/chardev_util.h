@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -579,5 +580,20 @@ static inline void check_setifindex(struct __test_metadata *_metadata,
 	EXPECT_EQ(EPERM, errno);
 }
 #endif /* TH_LOG */
+
+/* Path of xdp_@act.bpf.o, next to this program. */
+static inline const char *xdp_obj(const char *act)
+{
+	static char path[4096];
+	char exe[4096];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return "xdp-object-not-found";
+	exe[n] = '\0';
+	snprintf(path, sizeof(path), "%s/xdp_%s.bpf.o", dirname(exe), act);
+	return path;
+}
 
 #endif /* CHARDEV_UTIL_H */

@@ -13,7 +13,6 @@
  * exists only then (else as generic XDP, which counts nothing but
  * XDP_PASS); generic_path covers the other way.
  */
-#include <libgen.h>
 #include <stdarg.h>
 #include <sys/uio.h>
 #include <linux/genetlink.h>
@@ -48,21 +47,6 @@ static int shell(const char *fmt, ...)
 	va_end(ap);
 	ret = system(cmd);
 	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
-}
-
-/* Path of xdp_@act.bpf.o, next to this program. */
-static const char *xdp_obj(const char *act)
-{
-	static char path[4096];
-	char exe[4096];
-	ssize_t n;
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return "xdp-object-not-found";
-	exe[n] = '\0';
-	snprintf(path, sizeof(path), "%s/xdp_%s.bpf.o", dirname(exe), act);
-	return path;
 }
 
 /* Attach xdp_@act.bpf.o to @ifname in @mode (xdpdrv, xdpgeneric). */

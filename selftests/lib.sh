@@ -427,3 +427,66 @@ err_of()
 		echo "${out%%:*}"
 	fi
 }
+
+# --- stress: size and slab usage (the C side is stress.h) --------------------
+
+# stress_count SMALL FULL: how much a stress test does. VPAIR_STRESS unset:
+# SMALL (make check, seconds under TCG); "full": FULL; a number: that.
+stress_count()
+{
+	case "${VPAIR_STRESS:-}" in
+	"")		echo "$1" ;;
+	full)		echo "$2" ;;
+	*[!0-9]*|0)	echo "$1" ;;
+	*)		echo "$VPAIR_STRESS" ;;
+	esac
+}
+
+# Slack of the slab check (what an idle guest allocates meanwhile), and how
+# long freeing may lag behind (RCU callbacks, netns cleanup), in seconds.
+SLAB_SLACK_BYTES=$((1024 * 1024))
+SLAB_SETTLE_SECS=30
+
+# slab_bytes: bytes in use in the skbuff and kmalloc caches, after dropping
+# the page cache and flushing the per-CPU slabs, whose free objects
+# /proc/slabinfo counts as active. Empty without /proc/slabinfo.
+slab_bytes()
+{
+	local f
+
+	[ -r /proc/slabinfo ] || return 0
+	echo 3 >/proc/sys/vm/drop_caches
+	for f in /sys/kernel/slab/kmalloc-*/shrink /sys/kernel/slab/skbuff*/shrink; do
+		[ -w "$f" ] && echo 1 >"$f"
+	done 2>/dev/null
+	awk '$1 ~ /^(kmalloc-|skbuff)/ { n += $2 * $4 } END { print n + 0 }' \
+		/proc/slabinfo
+}
+
+# slab_settle BASE: measure until the usage is at most BASE plus the slack
+# (or SLAB_SETTLE_SECS pass); prints the last figure.
+slab_settle()
+{
+	local base=$1 now i
+
+	now=$(slab_bytes)
+	for ((i = 0; i < SLAB_SETTLE_SECS * 4; i++)); do
+		[ "$now" -le $((base + SLAB_SLACK_BYTES)) ] && break
+		sleep 0.25
+		now=$(slab_bytes)
+	done
+	echo "$now"
+}
+
+# check_slab BASE: a failure unless the slab usage returns to BASE (plus
+# the slack); nothing to check if BASE is empty.
+check_slab()
+{
+	local now
+
+	[ -n "$1" ] || return 0
+	now=$(slab_settle "$1")
+	log_info "slab: $(($1 / 1024)) KiB before, $((now / 1024)) KiB after"
+	[ "$now" -le $(($1 + SLAB_SLACK_BYTES)) ]
+	check_err $? "slab usage grew by $(((now - $1) / 1024)) KiB"
+}

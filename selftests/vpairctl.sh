@@ -34,7 +34,7 @@ require_cmd ip ping python3 setpriv readlink
 require_module "$(kind_module "$KIND")"
 require_module "$(kind_module "$VPAIR_DEV")"
 [ -x "$VPAIRCTL" ] || ktap_exit_fail_msg "vpairctl not built: make -C tools/vpairctl"
-ktap_set_plan 17
+ktap_set_plan 18
 log_info "link kind: $KIND, char device: $VPAIR_DEV"
 
 setup_ns NS1 NS2 NS3 || exit_skip "cannot create network namespaces"

@@ -336,4 +336,58 @@ static inline void xdp_set_features_flag(struct net_device *dev, u32 val)
 }
 #endif
 
+/*
+ * Before 6.8 queues did not name their NAPI instance: there is nothing
+ * to link (the instances work the same).
+ */
+#ifndef HAVE_NETIF_QUEUE_SET_NAPI
+#define NETDEV_QUEUE_TYPE_RX	0
+
+static inline void netif_queue_set_napi(struct net_device *dev,
+					unsigned int queue_index, int type,
+					struct napi_struct *napi)
+{
+}
+#endif
+
+/*
+ * 6.10 added per-queue statistics for netdev netlink (qstats-get).
+ * Older kernels have no such request: the driver's callbacks are built
+ * against these stand-ins and never registered.
+ */
+#ifdef HAVE_NETDEV_STAT_OPS
+#include <net/netdev_queues.h>
+
+static inline void compat_set_stat_ops(struct net_device *dev,
+				       const struct netdev_stat_ops *ops)
+{
+	dev->stat_ops = ops;
+}
+#else
+struct netdev_queue_stats_rx {
+	u64 bytes;
+	u64 packets;
+};
+
+struct netdev_queue_stats_tx {
+	u64 bytes;
+	u64 packets;
+};
+
+struct netdev_stat_ops {
+	void (*get_queue_stats_rx)(struct net_device *dev, int idx,
+				   struct netdev_queue_stats_rx *stats);
+	void (*get_queue_stats_tx)(struct net_device *dev, int idx,
+				   struct netdev_queue_stats_tx *stats);
+	void (*get_base_stats)(struct net_device *dev,
+			       struct netdev_queue_stats_rx *rx,
+			       struct netdev_queue_stats_tx *tx);
+};
+
+static inline void compat_set_stat_ops(struct net_device *dev,
+				       const struct netdev_stat_ops *ops)
+{
+}
+#endif
+
 #endif /* _VPAIR_COMPAT_H */

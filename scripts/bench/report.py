@@ -385,8 +385,24 @@ def write_index(results, index):
             out += [f"A/A runs for {k}: " + ", ".join(
                 f"[{os.path.basename(p)[:-4]}]({rel}/"
                 f"{os.path.basename(p)[:-4]}.md)" for p in aa), ""]
+    notes = kept_notes(index)
     with open(index, "w") as f:
-        f.write("\n".join(out) + "\n")
+        f.write("\n".join(out) + "\n" + notes)
+
+
+NOTES = "## Notes"
+
+
+def kept_notes(index):
+    """The hand-written part of the index, from its NOTES heading on: a
+    rewrite of the tables keeps it."""
+    try:
+        with open(index) as f:
+            text = f.read()
+    except OSError:
+        return ""
+    at = text.find("\n" + NOTES + "\n")
+    return "\n" + text[at + 1:] if at >= 0 else ""
 
 
 def cmd_run(a):

@@ -16,7 +16,7 @@ set -euo pipefail
 
 LOG=""
 # A busy shared machine may need more: VPAIR_VM_TIMEOUT sets the default.
-TIMEOUT=${VPAIR_VM_TIMEOUT:-900}
+TIMEOUT=${VPAIR_VM_TIMEOUT:-1800}
 MEM=2048
 KVER=""
 CMD=()

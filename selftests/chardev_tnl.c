@@ -345,4 +345,187 @@ TEST_F(tnl, read_plain_zeroed)
 		EXPECT_EQ(0, rd[i]) TH_LOG("header byte %d", i);
 }
 
+/* A bad tunnel GSO header, and how it is made from a good one. */
+struct bad_tnl {
+	const char *what;
+	void (*spoil)(struct tnl_hdr *h);
+};
+
+static void no_csum(struct tnl_hdr *h)
+{
+	h->flags = 0;
+}
+
+static void outer_th_in_l3(struct tnl_hdr *h)
+{
+	h->outer_th = 14 + 19;
+}
+
+static void inner_nh_in_udp(struct tnl_hdr *h)
+{
+	h->inner_nh = OUTER_TH + 7;
+}
+
+static void inner_th_in_l3(struct tnl_hdr *h)
+{
+	h->csum_start = INNER_NH + 19;
+}
+
+static void both_families(struct tnl_hdr *h)
+{
+	h->gso_type |= 0x40;
+}
+
+static void over_ufo(struct tnl_hdr *h)
+{
+	h->gso_type = 3 | GSO_TNL4;
+}
+
+static void tunnel_alone(struct tnl_hdr *h)
+{
+	h->gso_type = GSO_TNL4;
+}
+
+static const struct bad_tnl bad_tnls[] = {
+	{ "no NEEDS_CSUM", no_csum },
+	{ "outer transport header inside the outer IPv4 header", outer_th_in_l3 },
+	{ "inner network header inside the outer UDP header", inner_nh_in_udp },
+	{ "inner transport header inside the inner IPv4 header", inner_th_in_l3 },
+	{ "IPv4 and IPv6 tunnel bits at once", both_families },
+	{ "a tunnel over UFO", over_ufo },
+	{ "a tunnel without a GSO type inside", tunnel_alone },
+};
+
+/* Refused on every kernel, by tun's rules or by knowing no tunnels. */
+TEST_F(tnl, write_bad_tnl_hdr)
+{
+	unsigned char buf[TNL_SZ + FRAME_LEN];
+	struct tnl_hdr h;
+	unsigned int i;
+
+	build_vxlan(buf + TNL_SZ);
+	for (i = 0; i < sizeof(bad_tnls) / sizeof(bad_tnls[0]); i++) {
+		tnl_hdr_fill(&h);
+		bad_tnls[i].spoil(&h);
+		memcpy(buf, &h, TNL_SZ);
+		errno = 0;
+		EXPECT_EQ(-1, write(self->fd, buf, sizeof(buf)))
+			TH_LOG("%s", bad_tnls[i].what);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("%s", bad_tnls[i].what);
+	}
+}
+
+/* A header too short for the tunnel fields cannot ask for a tunnel. */
+TEST_F(tnl, write_short_hdr)
+{
+	unsigned char buf[12 + FRAME_LEN];
+	int sz = 12;
+	struct tnl_hdr h;
+
+	ASSERT_EQ(0, ioctl(self->fd, TUNSETVNETHDRSZ, &sz));
+	tnl_hdr_fill(&h);
+	memcpy(buf, &h, 12);
+	build_vxlan(buf + 12);
+	EXPECT_EQ(-1, write(self->fd, buf, sizeof(buf)));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * A plain packet with a partial checksum: the plain fields describe it,
+ * num_buffers, the hash, the tunnel offsets and the padding read as 0.
+ */
+TEST_F(tnl, read_csum_zeroed)
+{
+	unsigned char buf[TNL_SZ + FRAME_LEN], rd[2048];
+	int sz = READ_SZ, i;
+	struct tnl_hdr h;
+	ssize_t n;
+
+	if (chardev_is_tun() && !kernel_has_tnl())
+		SKIP(return, "tun skips the padding before 6.17");
+	if (bridge_b(self, IFF_VNET_HDR))
+		SKIP(return, "no bridge");
+	ASSERT_EQ(0, ioctl(self->rfd, TUNSETVNETHDRSZ, &sz));
+	ASSERT_EQ(0, ioctl(self->rfd, TUNSETOFFLOAD,
+			   TUN_F_CSUM | TUN_F_TSO4 |
+			   (kernel_has_tnl() ? TUN_F_UDP_TUNNEL_GSO : 0)));
+	memset(&h, 0, sizeof(h));
+	h.flags = NEEDS_CSUM;
+	h.csum_start = INNER_TH;
+	h.csum_offset = 6;
+	memcpy(buf, &h, TNL_SZ);
+	build_vxlan(buf + TNL_SZ);
+	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	n = read_frame(self->rfd, rd, sizeof(rd), 1);
+	ASSERT_EQ(READ_SZ + FRAME_LEN, n);
+	memcpy(&h, rd, TNL_SZ);
+	EXPECT_EQ(NEEDS_CSUM, h.flags);
+	EXPECT_EQ(0, h.gso_type);
+	EXPECT_EQ(INNER_TH, h.csum_start);
+	EXPECT_EQ(6, h.csum_offset);
+	for (i = 10; i < READ_SZ; i++)
+		EXPECT_EQ(0, rd[i]) TH_LOG("header byte %d", i);
+}
+
+/* The next frame of a segment's length or more from B, or a read's errno. */
+static ssize_t read_frame_err(int fd, unsigned char *buf, size_t size)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n = -1;
+	int i;
+
+	for (i = 0; i < 30 && poll(&pfd, 1, 100) >= 0; i++) {
+		n = read(fd, buf, size);
+		if (n >= (ssize_t)SEG_LEN || (n < 0 && errno != EAGAIN))
+			return n;
+	}
+	return n;
+}
+
+/*
+ * A reader with the tunnel offload on but a header too short for the
+ * tunnel fields: vpair cannot describe a tunnel GSO packet to it, the
+ * read fails with EINVAL (the packet is dropped), and plain packets read
+ * as before. Deliberately unlike tun, which writes the whole tunnel
+ * header over the packet and fails every read with EFAULT.
+ */
+TEST_F(tnl, read_short_hdr)
+{
+	unsigned char buf[TNL_SZ + FRAME_LEN], rd[2048];
+	int sz = 12, tun = chardev_is_tun(), i;
+	struct tnl_hdr h;
+	ssize_t n;
+
+	if (!kernel_has_tnl())
+		SKIP(return, "no UDP tunnel GSO before 6.17");
+	if (bridge_b(self, IFF_VNET_HDR))
+		SKIP(return, "no bridge");
+	ASSERT_EQ(0, ioctl(self->rfd, TUNSETVNETHDRSZ, &sz));
+	ASSERT_EQ(0, ioctl(self->rfd, TUNSETOFFLOAD,
+			   TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
+			   TUN_F_USO4 | TUN_F_USO6 | TUN_F_UDP_TUNNEL_GSO));
+	tnl_hdr_fill(&h);
+	memcpy(buf, &h, TNL_SZ);
+	build_vxlan(buf + TNL_SZ);
+	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	n = read_frame_err(self->rfd, rd, sizeof(rd));
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(tun ? EFAULT : EINVAL, errno);
+
+	/* a plain packet */
+	memset(buf, 0, TNL_SZ);
+	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	memset(rd, 0xff, sizeof(rd));
+	n = read_frame_err(self->rfd, rd, sizeof(rd));
+	if (tun) {
+		EXPECT_EQ(-1, n);
+		EXPECT_EQ(EFAULT, errno);
+	} else {
+		EXPECT_EQ(sz + FRAME_LEN, n);
+		for (i = 0; i < sz; i++)
+			EXPECT_EQ(0, rd[i]) TH_LOG("header byte %d", i);
+		EXPECT_EQ(0, memcmp(rd + sz, buf + TNL_SZ, FRAME_LEN));
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -181,11 +181,11 @@ void vpair_tun_framing_get(const struct vpair_tun_dev *tdev,
 			   struct vpair_tun_framing *framing);
 int vpair_tun_vnet_hdr_get(const struct vpair_tun_framing *conf,
 			   struct iov_iter *from, size_t *len,
-			   struct virtio_net_hdr *hdr);
+			   struct virtio_net_hdr_v1_hash_tunnel *vhdr);
 int vpair_tun_vnet_hdr_to_skb(struct vpair_tun_dev *tdev,
 			      const struct vpair_tun_framing *conf,
 			      struct sk_buff *skb,
-			      const struct virtio_net_hdr *hdr);
+			      const struct virtio_net_hdr_v1_hash_tunnel *vhdr);
 int vpair_tun_vnet_hdr_put(const struct vpair_tun_framing *conf,
 			   struct sk_buff *skb, int vlan_hlen,
 			   struct iov_iter *to);
@@ -232,7 +232,7 @@ int vpair_tun_napi_deliver(struct vpair_tun_file *tfile,
 int vpair_tun_napi_write_frags(struct vpair_tun_file *tfile,
 			       struct vpair_tun_dev *tdev,
 			       const struct vpair_tun_framing *framing,
-			       const struct virtio_net_hdr *hdr,
+			       const struct virtio_net_hdr_v1_hash_tunnel *vhdr,
 			       struct iov_iter *from, size_t len);
 
 /* tun_xdp.c: XDP on TAP interfaces */
@@ -241,11 +241,12 @@ int vpair_tun_xdp_xmit(struct net_device *dev, int n,
 		       struct xdp_frame **frames, u32 flags);
 bool vpair_tun_xdp_native(struct vpair_tun_file *tfile,
 			  struct vpair_tun_dev *tdev,
-			  const struct virtio_net_hdr *hdr, size_t len);
+			  const struct virtio_net_hdr_v1_hash_tunnel *vhdr,
+			  size_t len);
 int vpair_tun_xdp_write(struct vpair_tun_file *tfile,
 			struct vpair_tun_dev *tdev,
 			const struct vpair_tun_framing *framing,
-			const struct virtio_net_hdr *hdr,
+			const struct virtio_net_hdr_v1_hash_tunnel *vhdr,
 			struct iov_iter *from, size_t len);
 bool vpair_tun_xdp_generic(struct vpair_tun_file *tfile,
 			   struct vpair_tun_dev *tdev, struct sk_buff **pskb);
@@ -254,7 +255,7 @@ bool vpair_tun_xdp_generic(struct vpair_tun_file *tfile,
 int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 			 struct vpair_tun_dev *tdev,
 			 const struct vpair_tun_framing *framing,
-			 const struct virtio_net_hdr *hdr,
+			 const struct virtio_net_hdr_v1_hash_tunnel *vhdr,
 			 struct sk_buff *skb, __be16 proto, bool xdp_done);
 void vpair_tun_chr_flush(const struct vpair_tun_framing *framing);
 

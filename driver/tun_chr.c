@@ -402,7 +402,7 @@ static int vpair_tun_chr_set_proto(const struct vpair_tun_framing *framing,
 int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 			 struct vpair_tun_dev *tdev,
 			 const struct vpair_tun_framing *framing,
-			 const struct virtio_net_hdr *hdr,
+			 const struct virtio_net_hdr_v1_hash_tunnel *vhdr,
 			 struct sk_buff *skb, __be16 proto, bool xdp_done)
 {
 	struct net_device *dev = tdev->dev;
@@ -410,7 +410,7 @@ int vpair_tun_chr_inject(struct vpair_tun_file *tfile,
 	int err;
 
 	skb->dev = dev;
-	err = vpair_tun_vnet_hdr_to_skb(tdev, framing, skb, hdr);
+	err = vpair_tun_vnet_hdr_to_skb(tdev, framing, skb, vhdr);
 	if (err)
 		goto free;
 	err = vpair_tun_chr_set_proto(framing, skb, proto);
@@ -490,8 +490,9 @@ void vpair_tun_chr_flush(const struct vpair_tun_framing *framing)
 static int vpair_tun_chr_get_headers(const struct vpair_tun_framing *framing,
 				     struct iov_iter *from, size_t *len,
 				     struct tun_pi *pi,
-				     struct virtio_net_hdr *hdr)
+				     struct virtio_net_hdr_v1_hash_tunnel *vhdr)
 {
+	__virtio16 hdr_len;
 	int err;
 
 	if (!(framing->flags & IFF_NO_PI)) {
@@ -502,14 +503,14 @@ static int vpair_tun_chr_get_headers(const struct vpair_tun_framing *framing,
 			return -EFAULT;
 	}
 	if (framing->flags & IFF_VNET_HDR) {
-		err = vpair_tun_vnet_hdr_get(framing, from, len, hdr);
+		err = vpair_tun_vnet_hdr_get(framing, from, len, vhdr);
 		if (err)
 			return err;
 	}
+	hdr_len = vhdr->hash_hdr.hdr.hdr_len;
 	if ((framing->flags & IFF_TAP) &&
 	    (*len < ETH_HLEN ||
-	     (hdr->hdr_len &&
-	      __virtio16_to_cpu(framing->vnet_le, hdr->hdr_len) < ETH_HLEN)))
+	     (hdr_len && __virtio16_to_cpu(framing->vnet_le, hdr_len) < ETH_HLEN)))
 		return -EINVAL;
 	return 0;
 }
@@ -522,18 +523,19 @@ int vpair_tun_chr_write_one(struct vpair_tun_file *tfile,
 {
 	struct tun_pi pi = { 0, htons(ETH_P_IP) };
 	size_t len = iov_iter_count(from);
-	struct virtio_net_hdr hdr = { 0 };
+	/* zero: whatever the writer's header does not carry is unset */
+	struct virtio_net_hdr_v1_hash_tunnel vhdr = {};
 	struct sk_buff *skb;
 	int err;
 
-	err = vpair_tun_chr_get_headers(framing, from, &len, &pi, &hdr);
+	err = vpair_tun_chr_get_headers(framing, from, &len, &pi, &vhdr);
 	if (err)
 		return err;
 	if (READ_ONCE(tfile->napi_frags))
-		return vpair_tun_napi_write_frags(tfile, tdev, framing, &hdr,
+		return vpair_tun_napi_write_frags(tfile, tdev, framing, &vhdr,
 						  from, len);
-	if (vpair_tun_xdp_native(tfile, tdev, &hdr, len))
-		return vpair_tun_xdp_write(tfile, tdev, framing, &hdr, from,
+	if (vpair_tun_xdp_native(tfile, tdev, &vhdr, len))
+		return vpair_tun_xdp_write(tfile, tdev, framing, &vhdr, from,
 					   len);
 
 	skb = vpair_tun_chr_alloc_skb(tfile, len, noblock, &err);
@@ -544,7 +546,7 @@ int vpair_tun_chr_write_one(struct vpair_tun_file *tfile,
 		err = -EFAULT;
 		goto drop;
 	}
-	return vpair_tun_chr_inject(tfile, tdev, framing, &hdr, skb, pi.proto,
+	return vpair_tun_chr_inject(tfile, tdev, framing, &vhdr, skb, pi.proto,
 				    false);
 
 drop:

@@ -21,7 +21,8 @@
 /* What TUNSETOFFLOAD switches; the rest is always on. */
 #define VPAIR_TUN_USER_FEATURES	(NETIF_F_HW_CSUM | NETIF_F_TSO_ECN | \
 				 NETIF_F_TSO | NETIF_F_TSO6 | \
-				 NETIF_F_GSO_UDP_L4)
+				 NETIF_F_GSO_UDP_L4 | \
+				 COMPAT_NETIF_F_GSO_UDP_TUNNEL)
 #define VPAIR_TUN_VLAN_TX	(NETIF_F_HW_VLAN_CTAG_TX | \
 				 NETIF_F_HW_VLAN_STAG_TX)
 #define VPAIR_TUN_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | \
@@ -339,6 +340,8 @@ void vpair_tun_dev_setup(struct net_device *dev)
 	dev->ethtool_ops = &vpair_tun_ethtool_ops;
 	dev->hw_features = VPAIR_TUN_FEATURES;
 	dev->features = VPAIR_TUN_FEATURES;
+	/* like tun where it has tunnel GSO: the same for encapsulated skbs */
+	dev->hw_enc_features = compat_tun_enc_features(VPAIR_TUN_FEATURES);
 	dev->vlan_features = dev->features & ~VPAIR_TUN_VLAN_TX;
 	compat_set_lltx(dev);
 	compat_set_tstats(dev);

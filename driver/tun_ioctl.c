@@ -66,6 +66,27 @@ static int vpair_tun_ioc_set_link(struct net_device *dev, unsigned long arg)
 	return 0;
 }
 
+/*
+ * Like tun, GSO over UDP tunnels (kernels that have it) only on top of a
+ * plain GSO type for the tunnel to carry; the bits stay in @arg otherwise.
+ */
+static netdev_features_t vpair_tun_offload_tunnel(netdev_features_t plain,
+						  unsigned long *arg)
+{
+	netdev_features_t features;
+
+	if (!COMPAT_TUN_F_UDP_TUNNEL_GSO ||
+	    !(plain & (NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_GSO_UDP_L4)) ||
+	    !(*arg & COMPAT_TUN_F_UDP_TUNNEL_GSO))
+		return 0;
+	features = NETIF_F_GSO_UDP_TUNNEL;
+	if (*arg & COMPAT_TUN_F_UDP_TUNNEL_GSO_CSUM)
+		features |= NETIF_F_GSO_UDP_TUNNEL_CSUM;
+	*arg &= ~(unsigned long)(COMPAT_TUN_F_UDP_TUNNEL_GSO |
+				 COMPAT_TUN_F_UDP_TUNNEL_GSO_CSUM);
+	return features;
+}
+
 /* TUN_F_* to features; unknown bits fail so that clients can probe. */
 static int vpair_tun_ioc_set_offload(struct vpair_tun_dev *tdev,
 				     unsigned long arg)
@@ -91,6 +112,7 @@ static int vpair_tun_ioc_set_offload(struct vpair_tun_dev *tdev,
 			features |= NETIF_F_GSO_UDP_L4;
 			arg &= ~COMPAT_TUN_F_USO;
 		}
+		features |= vpair_tun_offload_tunnel(features, &arg);
 	}
 	if (arg)
 		return -EINVAL;

@@ -275,7 +275,7 @@ free:
 int vpair_tun_napi_write_frags(struct vpair_tun_file *tfile,
 			       struct vpair_tun_dev *tdev,
 			       const struct vpair_tun_framing *framing,
-			       const struct virtio_net_hdr *hdr,
+			       const struct virtio_net_hdr_v1_hash_tunnel *vhdr,
 			       struct iov_iter *from, size_t len)
 {
 	struct sk_buff *skb;
@@ -292,7 +292,7 @@ int vpair_tun_napi_write_frags(struct vpair_tun_file *tfile,
 		dev_core_stats_rx_dropped_inc(tdev->dev);
 		goto unlock;
 	}
-	err = vpair_tun_chr_inject(tfile, tdev, framing, hdr, skb, 0, false);
+	err = vpair_tun_chr_inject(tfile, tdev, framing, vhdr, skb, 0, false);
 	/* a refused skb was freed, not put back for reuse */
 	if (err)
 		tfile->napi.skb = NULL;

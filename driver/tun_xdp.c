@@ -198,9 +198,11 @@ static bool vpair_tun_xdp_run(struct vpair_tun_file *tfile,
 /* tun's rule for meeting the program before an skb exists. */
 bool vpair_tun_xdp_native(struct vpair_tun_file *tfile,
 			  struct vpair_tun_dev *tdev,
-			  const struct virtio_net_hdr *hdr, size_t len)
+			  const struct virtio_net_hdr_v1_hash_tunnel *vhdr,
+			  size_t len)
 {
-	return rcu_access_pointer(tdev->xdp_prog) && !hdr->gso_type &&
+	return rcu_access_pointer(tdev->xdp_prog) &&
+	       !vhdr->hash_hdr.hdr.gso_type &&
 	       !READ_ONCE(tfile->napi_frags) &&
 	       READ_ONCE(tfile->sk.sk_sndbuf) == INT_MAX &&
 	       SKB_DATA_ALIGN(len + VPAIR_TUN_XDP_PAD) +
@@ -215,7 +217,7 @@ bool vpair_tun_xdp_native(struct vpair_tun_file *tfile,
 int vpair_tun_xdp_write(struct vpair_tun_file *tfile,
 			struct vpair_tun_dev *tdev,
 			const struct vpair_tun_framing *framing,
-			const struct virtio_net_hdr *hdr,
+			const struct virtio_net_hdr_v1_hash_tunnel *vhdr,
 			struct iov_iter *from, size_t len)
 {
 	unsigned int buflen = SKB_DATA_ALIGN(len + VPAIR_TUN_XDP_PAD) +
@@ -245,7 +247,7 @@ int vpair_tun_xdp_write(struct vpair_tun_file *tfile,
 	skb_reserve(skb, pad);
 	skb_put(skb, len);
 	skb_set_owner_w(skb, &tfile->sk);
-	return vpair_tun_chr_inject(tfile, tdev, framing, hdr, skb, 0, true);
+	return vpair_tun_chr_inject(tfile, tdev, framing, vhdr, skb, 0, true);
 
 drop:
 	dev_core_stats_rx_dropped_inc(tdev->dev);

@@ -129,6 +129,64 @@ rtnl_newlink_peer_net(struct rtnl_newlink_params *params)
 #define COMPAT_TUN_F_USO	0
 #endif
 
+/*
+ * 6.17 taught virtio_net_hdr GSO over UDP tunnels: the extended header,
+ * TUN_F_UDP_TUNNEL_GSO(_CSUM), and tun offering both tunnel and plain
+ * offloads for encapsulated packets. Before, tun refuses the bits, never
+ * reads a tunnel GSO packet and parses only the plain header: the helpers
+ * reduce to the plain ones (a tunnel GSO type is refused by them).
+ */
+#ifdef HAVE_VIRTIO_NET_HDR_TNL
+#define COMPAT_TUN_F_UDP_TUNNEL_GSO		TUN_F_UDP_TUNNEL_GSO
+#define COMPAT_TUN_F_UDP_TUNNEL_GSO_CSUM	TUN_F_UDP_TUNNEL_GSO_CSUM
+#define COMPAT_NETIF_F_GSO_UDP_TUNNEL	(NETIF_F_GSO_UDP_TUNNEL | \
+					 NETIF_F_GSO_UDP_TUNNEL_CSUM)
+
+static inline netdev_features_t compat_tun_enc_features(netdev_features_t f)
+{
+	return f;
+}
+#else
+#include <linux/virtio_net.h>
+
+#define COMPAT_TUN_F_UDP_TUNNEL_GSO		0
+#define COMPAT_TUN_F_UDP_TUNNEL_GSO_CSUM	0
+#define COMPAT_NETIF_F_GSO_UDP_TUNNEL		0
+
+struct virtio_net_hdr_v1_hash_tunnel {
+	struct virtio_net_hdr_v1_hash	hash_hdr;
+	__le16				outer_th_offset;
+	__le16				inner_nh_offset;
+};
+
+static inline netdev_features_t compat_tun_enc_features(netdev_features_t f)
+{
+	return 0;
+}
+
+static inline int
+virtio_net_hdr_tnl_to_skb(struct sk_buff *skb,
+			  const struct virtio_net_hdr_v1_hash_tunnel *vhdr,
+			  bool tnl_hdr_negotiated, bool tnl_csum_negotiated,
+			  bool little_endian)
+{
+	return virtio_net_hdr_to_skb(skb, (const struct virtio_net_hdr *)vhdr,
+				     little_endian);
+}
+
+static inline int
+virtio_net_hdr_tnl_from_skb(const struct sk_buff *skb,
+			    struct virtio_net_hdr_v1_hash_tunnel *vhdr,
+			    bool tnl_hdr_negotiated, bool little_endian,
+			    int vlan_hlen, bool has_data_valid,
+			    bool feature_hdrlen)
+{
+	return virtio_net_hdr_from_skb(skb, (struct virtio_net_hdr *)vhdr,
+				       little_endian, has_data_valid,
+				       vlan_hlen);
+}
+#endif
+
 /* 6.8 added ethtool_puts() for strings without a format. */
 #ifndef HAVE_ETHTOOL_PUTS
 #include <linux/ethtool.h>

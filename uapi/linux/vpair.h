@@ -4,7 +4,13 @@
  * tun/tap-compatible character device (/dev/net/vpair).
  *
  * The character device speaks the ABI of <linux/if_tun.h> unchanged;
- * only vpair's own additions are defined here.
+ * only vpair's own additions are defined here. Where the kernel has GSO
+ * over UDP tunnels (6.17 on), so does the device, as tun: with a vnet
+ * header of at least sizeof(struct virtio_net_hdr_v1_hash_tunnel)
+ * (<linux/virtio_net.h>) that structure is the header, and
+ * TUN_F_UDP_TUNNEL_GSO(_CSUM) are TUNSETOFFLOAD bits; before, the bits
+ * are refused with EINVAL. Every byte of the vnet header a read returns
+ * is written (zeros past the fields that apply).
  */
 #ifndef _UAPI_LINUX_VPAIR_H
 #define _UAPI_LINUX_VPAIR_H

@@ -217,6 +217,28 @@ static ssize_t read_frame(int fd, unsigned char *buf, size_t size, int fill)
 	return -1;
 }
 
+/* Every offload a reader of tunnel GSO packets turns on. */
+#define TNL_OFFLOAD	(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | \
+			 TUN_F_USO4 | TUN_F_USO6 | TUN_F_UDP_TUNNEL_GSO)
+
+/*
+ * B reads with a @sz-byte header and @offload; A writes @h (NULL: all
+ * zero) in front of a VXLAN frame, both built in @buf.
+ */
+static void send_tunneled(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(tnl) *self, int sz,
+			  unsigned int offload, const struct tnl_hdr *h,
+			  unsigned char buf[TNL_SZ + FRAME_LEN])
+{
+	ASSERT_EQ(0, ioctl(self->rfd, TUNSETVNETHDRSZ, &sz));
+	ASSERT_EQ(0, ioctl(self->rfd, TUNSETOFFLOAD, offload));
+	memset(buf, 0, TNL_SZ);
+	if (h)
+		memcpy(buf, h, TNL_SZ);
+	build_vxlan(buf + TNL_SZ);
+	ASSERT_EQ(TNL_SZ + FRAME_LEN, write(self->fd, buf, TNL_SZ + FRAME_LEN));
+}
+
 TEST_F(tnl, offload_bits)
 {
 	unsigned long plain = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
@@ -292,14 +314,8 @@ TEST_F(tnl, read_tunnel_hdr)
 		SKIP(return, "no UDP tunnel GSO before 6.17");
 	if (bridge_b(self, IFF_VNET_HDR))
 		SKIP(return, "no bridge");
-	ASSERT_EQ(0, ioctl(self->rfd, TUNSETVNETHDRSZ, &sz));
-	ASSERT_EQ(0, ioctl(self->rfd, TUNSETOFFLOAD,
-			   TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
-			   TUN_F_USO4 | TUN_F_USO6 | TUN_F_UDP_TUNNEL_GSO));
 	tnl_hdr_fill(&h);
-	memcpy(buf, &h, TNL_SZ);
-	build_vxlan(buf + TNL_SZ);
-	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	send_tunneled(_metadata, self, sz, TNL_OFFLOAD, &h, buf);
 
 	n = read_frame(self->rfd, rd, sizeof(rd), 1);
 	ASSERT_EQ(READ_SZ + FRAME_LEN, n);
@@ -329,15 +345,10 @@ TEST_F(tnl, read_plain_zeroed)
 		SKIP(return, "tun skips the padding before 6.17");
 	if (bridge_b(self, IFF_VNET_HDR))
 		SKIP(return, "no bridge");
-	ASSERT_EQ(0, ioctl(self->rfd, TUNSETVNETHDRSZ, &sz));
 	/* with the offload on where there is one: the longer header */
-	if (kernel_has_tnl())
-		ASSERT_EQ(0, ioctl(self->rfd, TUNSETOFFLOAD,
-				   TUN_F_CSUM | TUN_F_TSO4 |
-				   TUN_F_UDP_TUNNEL_GSO));
-	memset(rd, 0, TNL_SZ);
-	build_vxlan(rd + TNL_SZ);
-	ASSERT_EQ(TNL_SZ + FRAME_LEN, write(self->fd, rd, TNL_SZ + FRAME_LEN));
+	send_tunneled(_metadata, self, sz, kernel_has_tnl() ?
+		      TUN_F_CSUM | TUN_F_TSO4 | TUN_F_UDP_TUNNEL_GSO : 0, NULL,
+		      rd);
 	n = read_frame(self->rfd, rd, sizeof(rd), 1);
 	ASSERT_EQ(READ_SZ + FRAME_LEN, n);
 	/* no checksum, no GSO: the whole header is zero */
@@ -445,17 +456,12 @@ TEST_F(tnl, read_csum_zeroed)
 		SKIP(return, "tun skips the padding before 6.17");
 	if (bridge_b(self, IFF_VNET_HDR))
 		SKIP(return, "no bridge");
-	ASSERT_EQ(0, ioctl(self->rfd, TUNSETVNETHDRSZ, &sz));
-	ASSERT_EQ(0, ioctl(self->rfd, TUNSETOFFLOAD,
-			   TUN_F_CSUM | TUN_F_TSO4 |
-			   (kernel_has_tnl() ? TUN_F_UDP_TUNNEL_GSO : 0)));
 	memset(&h, 0, sizeof(h));
 	h.flags = NEEDS_CSUM;
 	h.csum_start = INNER_TH;
 	h.csum_offset = 6;
-	memcpy(buf, &h, TNL_SZ);
-	build_vxlan(buf + TNL_SZ);
-	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	send_tunneled(_metadata, self, sz, TUN_F_CSUM | TUN_F_TSO4 |
+		      (kernel_has_tnl() ? TUN_F_UDP_TUNNEL_GSO : 0), &h, buf);
 	n = read_frame(self->rfd, rd, sizeof(rd), 1);
 	ASSERT_EQ(READ_SZ + FRAME_LEN, n);
 	memcpy(&h, rd, TNL_SZ);
@@ -500,14 +506,8 @@ TEST_F(tnl, read_short_hdr)
 		SKIP(return, "no UDP tunnel GSO before 6.17");
 	if (bridge_b(self, IFF_VNET_HDR))
 		SKIP(return, "no bridge");
-	ASSERT_EQ(0, ioctl(self->rfd, TUNSETVNETHDRSZ, &sz));
-	ASSERT_EQ(0, ioctl(self->rfd, TUNSETOFFLOAD,
-			   TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
-			   TUN_F_USO4 | TUN_F_USO6 | TUN_F_UDP_TUNNEL_GSO));
 	tnl_hdr_fill(&h);
-	memcpy(buf, &h, TNL_SZ);
-	build_vxlan(buf + TNL_SZ);
-	ASSERT_EQ((ssize_t)sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	send_tunneled(_metadata, self, sz, TNL_OFFLOAD, &h, buf);
 	n = read_frame_err(self->rfd, rd, sizeof(rd));
 	EXPECT_EQ(-1, n);
 	EXPECT_EQ(tun ? EFAULT : EINVAL, errno);

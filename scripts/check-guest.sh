@@ -24,6 +24,9 @@ fi
 # Before anything loads vpair: install, autoload, uninstall.
 "$TOP/scripts/install-guest.sh" "$(dirname "$(readlink -f "$ko")")"
 
+pin_static_keys
+verdict $? "the receive path's static keys are held on for the suite"
+
 modprobe -q tun 2>/dev/null
 modprobe -q veth 2>/dev/null
 if ! insmod "$ko"; then

@@ -75,6 +75,42 @@ unload_vpair()
 	[ ! -d /sys/module/vpair ]
 }
 
+# pin_static_keys: hold on, until the guest ends, the static keys the
+# receive path tests while the selftests switch them on and off: rx
+# timestamps (every ping turns them on and off), tc ingress and egress
+# hooks, and RPS. Multi-threaded TCG may run an int3 the kernel placed
+# while it patched such a branch on another vCPU after the patch is
+# complete, and the guest oopses on it ("int3" in a receive function whose
+# code already shows the new jmp). tun oopses alike when the same stress
+# run swaps its XDP programs. With the keys held on, no test patches that
+# code. The holder lives in a network namespace of its own, out of every
+# test's sight, and ends with the guest.
+pin_static_keys()
+{
+	local line
+	coproc PIN {
+		unshare --net --mount sh -c '
+			mount -t sysfs sysfs /sys &&
+			ip link add pin type dummy &&
+			tc qdisc add dev pin clsact &&
+			echo 1 >/sys/class/net/pin/queues/rx-0/rps_cpus &&
+			exec python3 -c "
+import signal, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+SO_TIMESTAMP = 29  # asm-generic; Python does not name it
+s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
+print(\"pinned\", flush=True)
+signal.pause()"' 2>&1
+	}
+	read -r -t 30 -u "${PIN[0]}" line
+	[ "$line" = pinned ] && return 0
+	echo "# pin_static_keys: $line"
+	while read -r -t 1 -u "${PIN[0]}" line; do
+		echo "# $line"
+	done
+	return 1
+}
+
 # with_lock NAME CMD...: run CMD (may be a function) holding $CACHE/.lock.NAME.
 with_lock()
 {

@@ -44,6 +44,7 @@ wait $tests || exit 3
 cat >"$stage/guest.sh" <<GUEST
 . "$tree/scripts/lib.sh"
 cd "$tree" || exit 1
+pin_static_keys || exit 1
 modprobe -q tun; modprobe -q veth
 insmod "$tree/vpair.ko" || exit 3
 export VPAIR_KO="$tree/vpair.ko"

@@ -28,6 +28,7 @@
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
 #include <linux/if_vlan.h>
+#include <net/checksum.h>
 #include <net/xdp.h>
 #include <trace/events/xdp.h>
 
@@ -429,6 +430,27 @@ static struct sk_buff *vpair_xdp_pass(struct vpair_rxq *rq,
 	return skb;
 }
 
+/*
+ * A frame that leaves as a frame has its transport checksum filled in:
+ * a locally sent skb left it to us (CHECKSUM_PARTIAL), and a frame has
+ * no way to say so. The program may have moved the packet's ends but
+ * not the bytes in the buffer, which csum_start still finds.
+ */
+static bool vpair_xdp_csum(struct sk_buff *skb, const struct xdp_buff *xdp)
+{
+	unsigned char *start = skb->head + skb->csum_start;
+	__sum16 *sum = (__sum16 *)(start + skb->csum_offset);
+	__wsum csum;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return true;
+	if ((void *)start < xdp->data || (void *)(sum + 1) > xdp->data_end)
+		return false;
+	csum = csum_partial(start, xdp->data_end - (void *)start, 0);
+	*sum = csum_fold(csum) ?: CSUM_MANGLED_0;
+	return true;
+}
+
 /* The buffer leaves with the frame: the skb lets go of its page fragment. */
 static void vpair_xdp_steal(struct sk_buff *skb)
 {
@@ -487,12 +509,14 @@ static void vpair_xdp_act(struct vpair_rxq *rq, struct bpf_prog *prog,
 
 	switch (act) {
 	case XDP_TX:
-		p->n[VPAIR_XDP_TX]++;
-		vpair_xdp_tx(rq, skb, xdp, p);
-		return;
 	case XDP_REDIRECT:
-		p->n[VPAIR_XDP_REDIRECT]++;
-		vpair_xdp_redirect(rq, prog, skb, xdp, p);
+		p->n[act == XDP_TX ? VPAIR_XDP_TX : VPAIR_XDP_REDIRECT]++;
+		if (unlikely(!vpair_xdp_csum(skb, xdp)))
+			vpair_xdp_fail(rq, p, skb);
+		else if (act == XDP_TX)
+			vpair_xdp_tx(rq, skb, xdp, p);
+		else
+			vpair_xdp_redirect(rq, prog, skb, xdp, p);
 		return;
 	case XDP_DROP:
 		p->n[VPAIR_XDP_DROP]++;

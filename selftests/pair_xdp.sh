@@ -108,7 +108,7 @@ if len(sys.argv) > 4:
 # stat_is NS DEV STAT VALUE (counters of frames in flight settle later)
 stat_is() { [ "$(stat_of "$1" "$2" "$3")" = "$4" ]; }
 
-# The main pair: a in NS1, b in NS2, two queues each way.
+# The main pair: va in NS1, vb in NS2, two queues each way.
 nl_add() { NS=$1 nl add "${@:2}"; }
 nl_add "$NS1" va --peer vb --peer-netns "/run/netns/$NS2" --txq 2 --rxq 2 \
 	--peer-txq 2 --peer-rxq 2 || ktap_exit_fail_msg "cannot create the pair"
@@ -292,7 +292,7 @@ if is_vpair; then
 fi
 log_test "XDP_REDIRECT end -> veth: the frames arrive at the veth's peer"
 
-# 8: while b has a program: a's MTU stays within a page, no GSO on a
+# 8: while vb has a program: va's MTU stays within a page, no GSO on va
 ip -n "$NS1" link set va mtu 9000
 out=$(NS=$NS2 reply xdp vb)
 [ "${out%%:*}" = ERANGE ]

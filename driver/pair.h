@@ -9,6 +9,7 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/ptr_ring.h>
+#include <net/xdp.h>
 
 #include "vpair.h"
 
@@ -39,22 +40,54 @@ struct vpair_pair_purged {
 #define VPAIR_RING_DEFAULT	256
 #define VPAIR_RING_MAX		32768
 
+/* What an rx queue's XDP program decided, counted per queue (ethtool -S). */
+enum vpair_xdp_stat {
+	VPAIR_XDP_PASS,
+	VPAIR_XDP_DROP,
+	VPAIR_XDP_TX,
+	VPAIR_XDP_REDIRECT,
+	VPAIR_XDP_ABORTED,	/* and unknown verdicts */
+	VPAIR_XDP_ERRORS,	/* a verdict that could not be carried out */
+	VPAIR_XDP_NSTATS
+};
+
+/* Written by the queue's poll only, read by ethtool -S. */
+struct vpair_xdp_rxstats {
+	u64_stats_t		n[VPAIR_XDP_NSTATS];
+	struct u64_stats_sync	syncp;
+};
+
+/* XDP_TX frames of one poll, sent through the peer in one batch. */
+#define VPAIR_XDP_TX_BULK	16
+
+/* What one poll's XDP programs did, flushed when the poll ends. */
+struct vpair_xdp_poll {
+	struct xdp_frame	*tx[VPAIR_XDP_TX_BULK];
+	unsigned int		n_tx;
+	bool			redirected;
+	u32			n[VPAIR_XDP_NSTATS];
+};
+
 /*
  * An rx queue in NAPI mode: a bounded ring that the peer's transmit
- * fills and a NAPI instance that empties it into GRO. @live points to
- * @napi while the ring takes packets (RCU: the transmit side's view).
+ * fills and a NAPI instance that empties it into GRO, through the end's
+ * XDP program if it has one. @live points to @napi while the ring takes
+ * packets (RCU: the transmit side's view).
  */
 struct vpair_rxq {
 	struct napi_struct __rcu	*live;
 	struct napi_struct		napi;
 	struct ptr_ring			ring;
 	bool				notify_masked;	/* a poll is due */
+	struct vpair_xdp_rxstats	xdp_stats;
+	struct xdp_rxq_info		xdp_rxq;
 } ____cacheline_aligned_in_smp;
 
 /* Private area of a pair end. */
 struct vpair_end {
 	struct vpair_rxq			*rxq;	/* num_rx_queues */
 	struct net_device __rcu			*peer;
+	struct bpf_prog __rcu			*xdp_prog;
 	/* per tx queue, per CPU; the array is read-only after init */
 	struct vpair_pair_qstats __percpu	**txstats;
 	/* drops are rare: shared atomics, off the lines the hot path reads */
@@ -78,6 +111,18 @@ static inline u16 vpair_pair_rxq_of(const struct net_device *dev, u16 txq)
 {
 	/* ethtool -L may change the count meanwhile: read it once */
 	return txq < READ_ONCE(dev->real_num_rx_queues) ? txq : 0;
+}
+
+/* The one count of what this CPU sent through tx queue @txq. */
+static inline void vpair_pair_count_tx(const struct vpair_end *priv, u16 txq,
+				       unsigned int packets, unsigned int bytes)
+{
+	struct vpair_pair_qstats *s = this_cpu_ptr(priv->txstats[txq]);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->packets, packets);
+	u64_stats_add(&s->bytes, bytes);
+	u64_stats_update_end(&s->syncp);
 }
 
 /* pair_dev.c: the netdev of an end */
@@ -113,6 +158,26 @@ struct vpair_rxq *vpair_napi_rxq(const struct net_device *dev,
 int vpair_napi_xmit(struct sk_buff *skb, struct net_device *dev,
 		    struct net_device *peer, struct vpair_rxq *rq, u16 txq,
 		    unsigned int len);
+int vpair_napi_update(struct net_device *dev);
+void vpair_napi_kick(struct vpair_rxq *rq);
+void __vpair_napi_queue(struct vpair_rxq *rq, struct sk_buff *skb,
+			unsigned int len);
+
+/* pair_xdp.c: native XDP on an end's receive, frames sent into an end */
+void vpair_xdp_setup(struct net_device *dev);
+int vpair_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int vpair_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		   u32 flags);
+netdev_features_t vpair_xdp_fix_features(struct net_device *dev,
+					 netdev_features_t features);
+int vpair_xdp_check_channels(struct net_device *dev, unsigned int rx,
+			     unsigned int tx);
+void vpair_xdp_rxq_init(struct net_device *dev, struct vpair_rxq *rq,
+			unsigned int q);
+struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
+			      struct sk_buff *skb, struct vpair_xdp_poll *p);
+void vpair_xdp_poll_end(struct vpair_rxq *rq, struct vpair_xdp_poll *p);
+void vpair_xdp_rxq_stats(struct vpair_rxq *rq, u64 *data);
 
 /* pair_qstats.c: netdev netlink per-queue statistics */
 extern const struct netdev_stat_ops vpair_pair_stat_ops;

@@ -47,18 +47,6 @@ static int vpair_pair_stop(struct net_device *dev)
 	return 0;
 }
 
-/* The one count of a packet: this CPU's counters of tx queue @txq. */
-static void vpair_pair_count_tx(const struct vpair_end *priv, u16 txq,
-				unsigned int len)
-{
-	struct vpair_pair_qstats *s = this_cpu_ptr(priv->txstats[txq]);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->packets);
-	u64_stats_add(&s->bytes, len);
-	u64_stats_update_end(&s->syncp);
-}
-
 /* In l3 mode only IP crosses the pair. */
 static bool vpair_pair_l3_ok(const struct sk_buff *skb)
 {
@@ -106,7 +94,7 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 		ret = dev_forward_skb(peer, skb);
 	}
 	if (likely(ret == NET_RX_SUCCESS)) {
-		vpair_pair_count_tx(priv, txq, len);
+		vpair_pair_count_tx(priv, txq, 1, len);
 		rcu_read_unlock();
 		return NETDEV_TX_OK;
 	}
@@ -238,8 +226,11 @@ static const struct net_device_ops vpair_pair_netdev_ops = {
 	.ndo_get_iflink		= vpair_pair_get_iflink,
 	.ndo_get_peer_dev	= vpair_pair_peer_dev,
 	.ndo_features_check	= passthru_features_check,
+	.ndo_fix_features	= vpair_xdp_fix_features,
 	.ndo_set_features	= vpair_napi_set_features,
 	.ndo_set_rx_headroom	= vpair_pair_set_rx_headroom,
+	.ndo_bpf		= vpair_xdp_bpf,
+	.ndo_xdp_xmit		= vpair_xdp_xmit,
 };
 
 void vpair_pair_setup(struct net_device *dev)

@@ -13,6 +13,18 @@ static const char * const vpair_pair_queue_stats[] = {
 
 #define VPAIR_QSTATS	ARRAY_SIZE(vpair_pair_queue_stats)
 
+/* What the XDP program of an rx queue decided, in enum vpair_xdp_stat order. */
+static const char * const vpair_pair_xdp_stats[VPAIR_XDP_NSTATS] = {
+	[VPAIR_XDP_PASS]	= "xdp_pass",
+	[VPAIR_XDP_DROP]	= "xdp_drop",
+	[VPAIR_XDP_TX]		= "xdp_tx",
+	[VPAIR_XDP_REDIRECT]	= "xdp_redirect",
+	[VPAIR_XDP_ABORTED]	= "xdp_aborted",
+	[VPAIR_XDP_ERRORS]	= "xdp_errors",
+};
+
+#define VPAIR_RXQ_STATS	(VPAIR_QSTATS + VPAIR_XDP_NSTATS)
+
 static void vpair_pair_get_drvinfo(struct net_device *dev,
 				   struct ethtool_drvinfo *info)
 {
@@ -34,8 +46,8 @@ static int vpair_pair_get_sset_count(struct net_device *dev, int sset)
 {
 	switch (sset) {
 	case ETH_SS_STATS:
-		return 1 + VPAIR_QSTATS * (dev->real_num_rx_queues +
-					   dev->real_num_tx_queues);
+		return 1 + VPAIR_RXQ_STATS * dev->real_num_rx_queues +
+		       VPAIR_QSTATS * dev->real_num_tx_queues;
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -49,10 +61,14 @@ static void vpair_pair_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 		return;
 
 	ethtool_puts(&buf, "peer_ifindex");
-	for (q = 0; q < dev->real_num_rx_queues; q++)
+	for (q = 0; q < dev->real_num_rx_queues; q++) {
 		for (i = 0; i < VPAIR_QSTATS; i++)
 			ethtool_sprintf(&buf, "rx_queue_%u_%s", q,
 					vpair_pair_queue_stats[i]);
+		for (i = 0; i < VPAIR_XDP_NSTATS; i++)
+			ethtool_sprintf(&buf, "rx_queue_%u_%s", q,
+					vpair_pair_xdp_stats[i]);
+	}
 	for (q = 0; q < dev->real_num_tx_queues; q++)
 		for (i = 0; i < VPAIR_QSTATS; i++)
 			ethtool_sprintf(&buf, "tx_queue_%u_%s", q,
@@ -83,6 +99,8 @@ static void vpair_pair_get_ethtool_stats(struct net_device *dev,
 
 		vpair_pair_rxq_sum(dev, q, &sum);
 		data = vpair_pair_put_queue(data, &sum, &priv->rx_drops[q]);
+		vpair_xdp_rxq_stats(&priv->rxq[q], data);
+		data += VPAIR_XDP_NSTATS;
 	}
 	rcu_read_unlock();
 	for (q = 0; q < dev->real_num_tx_queues; q++) {
@@ -104,7 +122,8 @@ static void vpair_pair_get_channels(struct net_device *dev,
 
 /*
  * rx and tx are separate, as on veth; the core checks the maxima. Both
- * counts change, or neither does.
+ * counts change, or neither does. While an end has an XDP program, it
+ * keeps an rx queue for every tx queue of its peer.
  */
 static int vpair_pair_set_channels(struct net_device *dev,
 				   struct ethtool_channels *ch)
@@ -115,6 +134,9 @@ static int vpair_pair_set_channels(struct net_device *dev,
 	if (!ch->rx_count || !ch->tx_count || ch->combined_count ||
 	    ch->other_count)
 		return -EINVAL;
+	err = vpair_xdp_check_channels(dev, ch->rx_count, ch->tx_count);
+	if (err)
+		return err;
 
 	/* rings for new rx queues exist before a sender can pick them */
 	err = vpair_napi_grow_channels(dev, ch->rx_count);

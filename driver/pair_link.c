@@ -178,6 +178,7 @@ vpair_pair_create_peer(struct net *net, struct net_device *dev,
 		return peer;
 
 	vpair_pair_set_mode(peer, mode);
+	vpair_xdp_setup(peer);
 	if (mode == VPAIR_MODE_L2 && (!ifmp || !tbp[IFLA_ADDRESS]))
 		eth_hw_addr_random(peer);
 	if (ifmp && dev->ifindex)
@@ -237,6 +238,7 @@ static int vpair_pair_newlink(struct net_device *dev,
 		return PTR_ERR(peer);
 
 	vpair_pair_set_mode(dev, mode);
+	vpair_xdp_setup(dev);
 	if (mode == VPAIR_MODE_L2 && !tb[IFLA_ADDRESS])
 		eth_hw_addr_random(dev);
 	netif_inherit_tso_max(dev, peer);

@@ -4,10 +4,11 @@
  *
  * By default an end hands each packet to its peer's backlog, as veth
  * does. While GRO is on for a receiving end that is up (ethtool -K gro
- * on), each of its rx queues has a bounded ring and a NAPI instance:
- * the peer's transmit puts packets on the ring, the instance's poll
- * feeds them to GRO in batches (listified receive), in softirq or in a
- * thread (/sys/class/net/X/threaded).
+ * on), or it has an XDP program, each of its rx queues has a bounded
+ * ring and a NAPI instance: the peer's transmit puts packets on the
+ * ring, the instance's poll runs the program on them (pair_xdp.c) and
+ * feeds what passes to GRO in batches (listified receive), in softirq
+ * or in a thread (/sys/class/net/X/threaded).
  *
  * A full ring pushes back: when the sending queue has a qdisc, the
  * queue is stopped, the packet goes back to the qdisc and the next poll
@@ -51,19 +52,24 @@ static struct vpair_napi_cb *vpair_napi_cb(struct sk_buff *skb)
 	return (struct vpair_napi_cb *)skb->cb;
 }
 
-/* NAPI mode is on while GRO is on, as on veth. */
-static bool vpair_napi_wanted(netdev_features_t features)
+/* NAPI mode is on while GRO is on or a program is attached, as on veth. */
+static bool vpair_napi_wanted(struct net_device *dev,
+			      netdev_features_t features)
 {
-	return features & NETIF_F_GRO;
+	struct vpair_end *priv = netdev_priv(dev);
+
+	return (features & NETIF_F_GRO) || rtnl_dereference(priv->xdp_prog);
 }
 
 /*
  * The ring of @peer that takes @skb from tx queue @txq of @dev, bound
- * for rx queue @rxq, or NULL for the backlog. Packets GRO can merge take
- * the ring: a sender with TSO already sends large segments, except a
- * local socket's UDP when the receiver forwards or lists UDP GRO (veth's
- * rule). Only tx queue N feeds rx queue N here, so each ring has a
- * single sending queue. Caller holds rcu_read_lock().
+ * for rx queue @rxq, or NULL for the backlog. Every packet takes it when
+ * @peer has an XDP program (which keeps as many rx queues as we have tx
+ * queues). Otherwise packets GRO can merge do: a sender with TSO already
+ * sends large segments, except a local socket's UDP when the receiver
+ * forwards or lists UDP GRO (veth's rule). Only tx queue N feeds rx queue
+ * N here, so each ring has a single sending queue. Caller holds
+ * rcu_read_lock().
  */
 struct vpair_rxq *vpair_napi_rxq(const struct net_device *dev,
 				 struct net_device *peer, u16 txq, u16 rxq,
@@ -77,6 +83,8 @@ struct vpair_rxq *vpair_napi_rxq(const struct net_device *dev,
 	rq = &peer_priv->rxq[rxq];
 	if (!rcu_access_pointer(rq->live))
 		return NULL;
+	if (rcu_access_pointer(peer_priv->xdp_prog))
+		return rq;
 	if (!(dev->features & NETIF_F_ALL_TSO))
 		return rq;
 	if (skb->destructor == sock_wfree &&
@@ -86,7 +94,7 @@ struct vpair_rxq *vpair_napi_rxq(const struct net_device *dev,
 }
 
 /* Schedules the poll unless one is due already. */
-static void vpair_napi_kick(struct vpair_rxq *rq)
+void vpair_napi_kick(struct vpair_rxq *rq)
 {
 	/* the ring (or a stopped queue) is written before the flag is read */
 	smp_mb();
@@ -125,6 +133,21 @@ static bool vpair_napi_produce(struct vpair_rxq *rq, struct netdev_queue *txq,
 	}
 	spin_unlock(&rq->ring.producer_lock);
 	return done;
+}
+
+/*
+ * Puts @skb on @rq's ring, @len bytes counted as sent by the peer's tx
+ * queue of the ring's number and charged to no BQL, for a caller that
+ * holds the producer lock and has seen room on the ring (frames from XDP).
+ */
+void __vpair_napi_queue(struct vpair_rxq *rq, struct sk_buff *skb,
+			unsigned int len)
+{
+	struct vpair_napi_cb *cb = vpair_napi_cb(skb);
+
+	cb->bql_txq = NULL;
+	cb->len = len;
+	__ptr_ring_produce(&rq->ring, skb);
 }
 
 /*
@@ -179,7 +202,21 @@ static void vpair_napi_uncharge(struct sk_buff *skb, struct vpair_napi_bql *bql)
 	memset(cb, 0, sizeof(*cb));
 }
 
-static int vpair_napi_receive(struct vpair_rxq *rq, int budget,
+/* One packet off the ring: through the program, if any, into GRO. */
+static void vpair_napi_deliver(struct vpair_rxq *rq, struct bpf_prog *prog,
+			       struct sk_buff *skb, struct vpair_xdp_poll *xdp)
+{
+	if (prog) {
+		skb = vpair_xdp_rcv(rq, prog, skb, xdp);
+		if (!skb)
+			return;
+	}
+	/* merges, or batches for netif_receive_skb_list() */
+	napi_gro_receive(&rq->napi, skb);
+}
+
+static int vpair_napi_receive(struct vpair_rxq *rq, struct bpf_prog *prog,
+			      struct vpair_xdp_poll *xdp, int budget,
 			      struct vpair_napi_bql *bql)
 {
 	void *batch[VPAIR_NAPI_BATCH];
@@ -193,8 +230,7 @@ static int vpair_napi_receive(struct vpair_rxq *rq, int budget,
 			break;
 		for (i = 0; i < n; i++) {
 			vpair_napi_uncharge(batch[i], bql);
-			/* merges, or batches for netif_receive_skb_list() */
-			napi_gro_receive(&rq->napi, batch[i]);
+			vpair_napi_deliver(rq, prog, batch[i], xdp);
 		}
 		done += n;
 	}
@@ -235,10 +271,19 @@ static void vpair_napi_release(struct vpair_rxq *rq)
 static int vpair_napi_poll(struct napi_struct *napi, int budget)
 {
 	struct vpair_rxq *rq = container_of(napi, struct vpair_rxq, napi);
+	struct vpair_end *priv = netdev_priv(napi->dev);
 	struct vpair_napi_bql bql = {};
+	struct vpair_xdp_poll xdp;
+	struct bpf_prog *prog;
 	int done;
 
-	done = vpair_napi_receive(rq, budget, &bql);
+	prog = rcu_dereference_check(priv->xdp_prog, rcu_read_lock_bh_held());
+	if (prog)
+		memset(&xdp, 0, sizeof(xdp));
+	done = vpair_napi_receive(rq, prog, &xdp, budget, &bql);
+	/* XDP_TX and XDP_REDIRECT leave before the poll ends */
+	if (prog)
+		vpair_xdp_poll_end(rq, &xdp);
 	if (bql.txq)
 		netdev_tx_completed_queue(bql.txq, bql.pkts, bql.bytes);
 
@@ -294,6 +339,7 @@ static int vpair_napi_add_range(struct net_device *dev, unsigned int start,
 
 		WRITE_ONCE(rq->notify_masked, false);
 		netif_napi_add(dev, &rq->napi, vpair_napi_poll);
+		vpair_xdp_rxq_init(dev, rq, i);
 		napi_enable(&rq->napi);
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, &rq->napi);
 		rcu_assign_pointer(rq->live, &rq->napi);
@@ -368,7 +414,7 @@ static void vpair_napi_stop(struct net_device *dev)
 
 int vpair_napi_open(struct net_device *dev)
 {
-	if (!vpair_napi_wanted(dev->features))
+	if (!vpair_napi_wanted(dev, dev->features))
 		return 0;
 	return vpair_napi_start(dev);
 }
@@ -378,17 +424,31 @@ void vpair_napi_close(struct net_device *dev)
 	vpair_napi_stop(dev);
 }
 
-/* ndo_set_features: GRO turned on or off on a running end. */
+/* The mode of a running end follows @features and its program. */
+static int vpair_napi_apply(struct net_device *dev, netdev_features_t features)
+{
+	if (!netif_running(dev))
+		return 0;
+	if (vpair_napi_wanted(dev, features))
+		return vpair_napi_start(dev);
+	vpair_napi_stop(dev);
+	return 0;
+}
+
+/* ndo_set_features: GRO turned on or off. */
 int vpair_napi_set_features(struct net_device *dev, netdev_features_t features)
 {
 	netdev_features_t changed = dev->features ^ features;
 
-	if (!(changed & NETIF_F_GRO) || !netif_running(dev))
+	if (!(changed & NETIF_F_GRO))
 		return 0;
-	if (vpair_napi_wanted(features))
-		return vpair_napi_start(dev);
-	vpair_napi_stop(dev);
-	return 0;
+	return vpair_napi_apply(dev, features);
+}
+
+/* A program was attached or detached. */
+int vpair_napi_update(struct net_device *dev)
+{
+	return vpair_napi_apply(dev, dev->features);
 }
 
 /* Before rx queues up to @rx go live: their rings, if the mode is on. */
@@ -463,11 +523,14 @@ int vpair_napi_set_ring(struct net_device *dev, u32 size)
 int vpair_napi_init(struct net_device *dev)
 {
 	struct vpair_end *priv = netdev_priv(dev);
+	unsigned int i;
 
 	priv->rxq = kvcalloc(dev->num_rx_queues, sizeof(*priv->rxq),
 			     GFP_KERNEL_ACCOUNT);
 	if (!priv->rxq)
 		return -ENOMEM;
+	for (i = 0; i < dev->num_rx_queues; i++)
+		u64_stats_init(&priv->rxq[i].xdp_stats.syncp);
 	priv->ring_size = VPAIR_RING_DEFAULT;
 	return 0;
 }

@@ -14,6 +14,9 @@ pair links with attributes iproute2 cannot send without a plugin.
               IFLA_INFO_DATA attribute (e.g. vtun's IFLA_TUN_*), and "-"
               as NAME to send no IFLA_IFNAME
   vpair_nl.py show NAME        prints "mode M peer_ifindex P"
+  vpair_nl.py xdp NAME         attaches an XDP_PASS program in driver mode
+                               (what ip link ... xdpdrv does, but with the
+                               errno of a refusal, not only its extack)
 
 On failure prints "ERRNO_NAME: extack message" on stderr and exits 1.
 --netns creates the first end in another namespace (IFLA_NET_NS_FD).
@@ -22,6 +25,7 @@ As a module, request() and the attribute helpers serve the other netlink
 clients of the selftests (ovs_headroom.py).
 """
 import argparse
+import ctypes
 import errno
 import os
 import socket
@@ -31,12 +35,15 @@ import sys
 NETLINK_ROUTE, NETLINK_GENERIC = 0, 16
 SOL_NETLINK, NETLINK_EXT_ACK = 270, 11
 NLMSG_ERROR = 2
-RTM_NEWLINK, RTM_GETLINK = 16, 18
+RTM_NEWLINK, RTM_GETLINK, RTM_SETLINK = 16, 18, 19
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
 IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_TXQLEN = 1, 3, 4, 13
 IFLA_LINKINFO = 18
 IFLA_NET_NS_FD, IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES = 28, 31, 32
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
+IFLA_XDP, IFLA_XDP_FD, IFLA_XDP_FLAGS, XDP_FLAGS_DRV_MODE = 43, 1, 3, 4
+BPF_PROG_LOAD, BPF_PROG_TYPE_XDP = 5, 6
+NR_BPF = {"x86_64": 321, "aarch64": 280}
 VPAIR_INFO_PEER, VPAIR_INFO_MODE, VPAIR_INFO_PEER_IFINDEX = 1, 2, 3
 NLMSGERR_ATTR_MSG = 1
 
@@ -191,9 +198,35 @@ def cmd_show(args):
           f"peer_ifindex {vals.get(VPAIR_INFO_PEER_IFINDEX, '-')}")
 
 
+def load_xdp_pass():
+    """A two-instruction XDP program (r0 = XDP_PASS; exit): its fd."""
+    insns = ctypes.create_string_buffer(
+        struct.pack("BBhi", 0xb7, 0, 0, 2) + struct.pack("BBhi", 0x95, 0, 0, 0))
+    lic = ctypes.create_string_buffer(b"GPL")
+    attr_buf = ctypes.create_string_buffer(
+        struct.pack("IIQQ", BPF_PROG_TYPE_XDP, 2, ctypes.addressof(insns),
+                    ctypes.addressof(lic)).ljust(128, b"\0"))
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.syscall(NR_BPF[os.uname().machine], BPF_PROG_LOAD, attr_buf,
+                      len(attr_buf))
+    if fd < 0:
+        err = ctypes.get_errno()
+        print(f"{errno_name(err)}: cannot load the program", file=sys.stderr)
+        sys.exit(1)
+    return fd
+
+
+def cmd_xdp(args):
+    xdp = u32(IFLA_XDP_FD, load_xdp_pass()) + u32(IFLA_XDP_FLAGS,
+                                                 XDP_FLAGS_DRV_MODE)
+    body = (ifinfomsg() + attr(IFLA_IFNAME, args.name.encode() + b"\0") +
+            attr(IFLA_XDP, xdp))
+    talk(RTM_SETLINK, 0, body)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("verb", choices=["add", "change", "show"])
+    ap.add_argument("verb", choices=["add", "change", "show", "xdp"])
     ap.add_argument("name")
     ap.add_argument("--kind", default=os.environ.get("VPAIR_KIND", "vpair"))
     ap.add_argument("--mode", type=int)
@@ -220,6 +253,8 @@ def main():
     args = ap.parse_args()
     if args.verb == "show":
         cmd_show(args)
+    elif args.verb == "xdp":
+        cmd_xdp(args)
     else:
         cmd_add(args, change=args.verb == "change")
 

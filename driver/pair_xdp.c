@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpair: native XDP on a pair end's receive, and frames sent into an end.
+ *
+ * A program attached to an end (ndo_bpf) puts the end's rx queues in
+ * NAPI mode (pair_napi.c) and runs in their poll on every packet the
+ * peer sent. The packet is an skb already; the program sees its buffer
+ * in place when the skb owns a page fragment with room for XDP in front
+ * (not shared, cloned or paged, not from a page pool), else a copy in a
+ * fresh page fragment. XDP_PASS hands the skb on to GRO, XDP_TX sends
+ * the frame back through the peer, XDP_REDIRECT sends it on, XDP_DROP
+ * and XDP_ABORTED free it.
+ *
+ * Frames sent into an end (ndo_xdp_xmit, and XDP_TX of the end's own
+ * program) arrive at its peer: they become skbs around the frame's
+ * buffer and go on the peer's ring, so that the peer's poll runs its
+ * program on them like on anything else; a peer without rings (neither
+ * GRO nor a program) takes them in its backlog. A ring that holds skbs
+ * only keeps one set of rules for the ring (BQL, backpressure, resizes,
+ * teardown): a frame costs an skb before the peer's program sees it.
+ *
+ * No multi-buffer: while an end has a program its peer's MTU is capped
+ * to what one page holds and the peer does not segment in software
+ * late (no GSO offloads), as on veth without a frags program. Every tx
+ * queue of the peer must feed an rx queue of the end (channels).
+ */
+#include <linux/bpf.h>
+#include <linux/etherdevice.h>
+#include <linux/filter.h>
+#include <linux/if_vlan.h>
+#include <net/checksum.h>
+#include <net/xdp.h>
+#include <trace/events/xdp.h>
+
+#include "pair.h"
+
+#define VPAIR_XDP_HEADROOM	(XDP_PACKET_HEADROOM + NET_IP_ALIGN)
+
+/* The largest frame, link-layer header included, that one page holds. */
+static unsigned int vpair_xdp_max_frame(void)
+{
+	return SKB_WITH_OVERHEAD(PAGE_SIZE - VPAIR_XDP_HEADROOM);
+}
+
+/* The MTU of a peer whose frames, VLAN tag included, fit one page. */
+static unsigned int vpair_xdp_max_mtu(const struct net_device *peer)
+{
+	return vpair_xdp_max_frame() - peer->hard_header_len - VLAN_HLEN;
+}
+
+/* Advertised from the start: an end takes frames with or without a program. */
+void vpair_xdp_setup(struct net_device *dev)
+{
+	xdp_set_features_flag(dev, NETDEV_XDP_ACT_BASIC |
+			      NETDEV_XDP_ACT_REDIRECT |
+			      NETDEV_XDP_ACT_NDO_XMIT);
+}
+
+static struct bpf_prog *vpair_xdp_prog_of(struct net_device *dev)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+
+	return rtnl_dereference(priv->xdp_prog);
+}
+
+/* ndo_fix_features: no GSO towards an end whose program sees one page. */
+netdev_features_t vpair_xdp_fix_features(struct net_device *dev,
+					 netdev_features_t features)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+
+	if (peer && vpair_xdp_prog_of(peer))
+		features &= ~NETIF_F_GSO_SOFTWARE;
+	return features;
+}
+
+/*
+ * ethtool -L on @dev: while an end has a program, every tx queue of its
+ * peer must have an rx queue of the end's to feed.
+ */
+int vpair_xdp_check_channels(struct net_device *dev, unsigned int rx,
+			     unsigned int tx)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+
+	if (!peer)
+		return 0;
+	if (vpair_xdp_prog_of(dev) && rx < peer->real_num_tx_queues)
+		return -EINVAL;
+	if (vpair_xdp_prog_of(peer) && tx > peer->real_num_rx_queues)
+		return -EINVAL;
+	return 0;
+}
+
+static int vpair_xdp_may_attach(struct net_device *dev,
+				struct net_device *peer,
+				struct netlink_ext_ack *extack)
+{
+	if (!peer) {
+		NL_SET_ERR_MSG_MOD(extack, "The end has no peer to receive from");
+		return -ENOTCONN;
+	}
+	if (peer->mtu > vpair_xdp_max_mtu(peer)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Peer MTU too large for XDP: frames must fit one page (no multi-buffer)");
+		return -ERANGE;
+	}
+	if (dev->real_num_rx_queues < peer->real_num_tx_queues) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "XDP needs at least as many rx queues as the peer has tx queues");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* While an end has a program, its peer sends nothing one page cannot hold. */
+static void vpair_xdp_limit_peer(struct net_device *peer, bool limit)
+{
+	if (limit) {
+		peer->hw_features &= ~NETIF_F_GSO_SOFTWARE;
+		peer->max_mtu = vpair_xdp_max_mtu(peer);
+	} else {
+		peer->hw_features |= NETIF_F_GSO_SOFTWARE;
+		peer->max_mtu = ETH_MAX_MTU;
+	}
+	netdev_update_features(peer);
+}
+
+/*
+ * XDP_SETUP_PROG: @prog (a reference the core hands over) replaces the
+ * program, NULL detaches it. The rings exist before the program is
+ * used; they go, unless GRO keeps them, once it is no longer in use.
+ */
+static int vpair_xdp_set(struct net_device *dev, struct bpf_prog *prog,
+			 struct netlink_ext_ack *extack)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+	struct bpf_prog *old = rtnl_dereference(priv->xdp_prog);
+	int err;
+
+	if (prog) {
+		err = vpair_xdp_may_attach(dev, peer, extack);
+		if (err)
+			return err;
+	}
+
+	rcu_assign_pointer(priv->xdp_prog, prog);
+	err = vpair_napi_update(dev);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "Cannot set up the rx rings for XDP");
+		goto err_restore;
+	}
+	if (peer && !old != !prog)
+		vpair_xdp_limit_peer(peer, prog);
+	if (old)
+		bpf_prog_put(old);
+	return 0;
+
+err_restore:
+	rcu_assign_pointer(priv->xdp_prog, old);
+	return err;
+}
+
+int vpair_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
+{
+	switch (bpf->command) {
+	case XDP_SETUP_PROG:
+		return vpair_xdp_set(dev, bpf->prog, bpf->extack);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Buffers of an rx queue's programs are page fragments (page_frag_free()). */
+void vpair_xdp_rxq_init(struct net_device *dev, struct vpair_rxq *rq,
+			unsigned int q)
+{
+	memset(&rq->xdp_rxq, 0, sizeof(rq->xdp_rxq));
+	rq->xdp_rxq.dev = dev;
+	rq->xdp_rxq.queue_index = q;
+	rq->xdp_rxq.mem.type = MEM_TYPE_PAGE_SHARED;
+}
+
+/* --- frames into an end: onto its peer's ring --------------------------- */
+
+/* The longest frame the peer's stack would take from a transmit. */
+static unsigned int vpair_xdp_max_len(const struct net_device *peer)
+{
+	return READ_ONCE(peer->mtu) + peer->hard_header_len + VLAN_HLEN;
+}
+
+static struct sk_buff *vpair_xdp_frame_skb(struct xdp_frame *frame,
+					   struct net_device *peer, u16 q)
+{
+	struct sk_buff *skb = xdp_build_skb_from_frame(frame, peer);
+
+	if (skb)
+		skb_record_rx_queue(skb, q);
+	return skb;
+}
+
+/*
+ * As many of @frames as @rq has room for, in order, as skbs. A frame is
+ * only made an skb once it has a slot: the rest stay the caller's.
+ */
+static int vpair_xdp_to_ring(struct net_device *peer, struct vpair_rxq *rq,
+			     u16 q, struct xdp_frame **frames, int n,
+			     unsigned int *bytes)
+{
+	unsigned int max_len = vpair_xdp_max_len(peer);
+	struct sk_buff *skb;
+	unsigned int len;
+	int i;
+
+	spin_lock(&rq->ring.producer_lock);
+	for (i = 0; i < n; i++) {
+		len = xdp_get_frame_len(frames[i]);
+		if (__ptr_ring_full(&rq->ring) || len > max_len)
+			break;
+		skb = vpair_xdp_frame_skb(frames[i], peer, q);
+		if (!skb)
+			break;
+		__vpair_napi_queue(rq, skb, len);
+		*bytes += len;
+	}
+	spin_unlock(&rq->ring.producer_lock);
+	if (i)
+		vpair_napi_kick(rq);
+	return i;
+}
+
+/* A peer without rings: its backlog, as a transmitted packet would. */
+static int vpair_xdp_to_backlog(struct net_device *peer, u16 q,
+				struct xdp_frame **frames, int n,
+				unsigned int *bytes, int *dropped)
+{
+	unsigned int max_len = vpair_xdp_max_len(peer);
+	struct sk_buff *skb;
+	unsigned int len;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		len = xdp_get_frame_len(frames[i]);
+		if (len > max_len)
+			break;
+		skb = vpair_xdp_frame_skb(frames[i], peer, q);
+		if (!skb)
+			break;
+		if (netif_rx(skb) == NET_RX_DROP)
+			(*dropped)++;
+		else
+			*bytes += len;
+	}
+	return i;
+}
+
+static void vpair_xdp_count_tx_drops(struct net_device *dev, u16 q, int n)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+
+	if (!n)
+		return;
+	atomic64_add(n, &priv->tx_drops[q]);
+	while (n--)
+		dev_core_stats_tx_dropped_inc(dev);
+}
+
+/*
+ * The rx queue of @peer that frames sent through @dev land on, and the
+ * tx queue of @dev they count on: one that feeds it, as for transmits.
+ */
+static u16 vpair_xdp_queue(const struct net_device *dev,
+			   const struct net_device *peer)
+{
+	unsigned int n = min(READ_ONCE(dev->real_num_tx_queues),
+			     READ_ONCE(peer->real_num_rx_queues));
+
+	return smp_processor_id() % max(n, 1U);
+}
+
+/*
+ * Frames sent through @dev, counted as its transmits: how many of
+ * @frames were taken (the rest stay the caller's), or an errno if none
+ * could be. Frames taken but dropped by the peer's backlog and frames
+ * left over count as transmit drops of the queue when @count_drops.
+ */
+static int vpair_xdp_send(struct net_device *dev, struct xdp_frame **frames,
+			  int n, bool count_drops)
+{
+	struct vpair_end *peer_priv, *priv = netdev_priv(dev);
+	unsigned int bytes = 0;
+	struct net_device *peer;
+	struct vpair_rxq *rq;
+	int sent, dropped = 0;
+	u16 q;
+
+	rcu_read_lock();
+	peer = rcu_dereference(priv->peer);
+	if (unlikely(!peer)) {
+		rcu_read_unlock();
+		return -ENXIO;
+	}
+	peer_priv = netdev_priv(peer);
+	q = vpair_xdp_queue(dev, peer);
+	rq = &peer_priv->rxq[q];
+	if (unlikely(!netif_running(peer)))
+		sent = -ENETDOWN;
+	else if (rcu_access_pointer(rq->live))
+		sent = vpair_xdp_to_ring(peer, rq, q, frames, n, &bytes);
+	else
+		sent = vpair_xdp_to_backlog(peer, q, frames, n, &bytes,
+					    &dropped);
+	if (sent > 0)
+		vpair_pair_count_tx(priv, q, sent - dropped, bytes);
+	if (count_drops)
+		vpair_xdp_count_tx_drops(dev, q, dropped + n - max(sent, 0));
+	rcu_read_unlock();
+	return sent;
+}
+
+/* ndo_xdp_xmit: frames redirected into @dev arrive at its peer. */
+int vpair_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		   u32 flags)
+{
+	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK))
+		return -EINVAL;
+	/* the peer's poll is scheduled for every batch: nothing to flush */
+	return vpair_xdp_send(dev, frames, n, true);
+}
+
+/* --- the program on an rx queue ----------------------------------------- */
+
+/* A drop the ring's queue counts (ip -s link and ethtool -S). */
+static void vpair_xdp_count_drop(struct vpair_rxq *rq)
+{
+	struct net_device *dev = rq->xdp_rxq.dev;
+	struct vpair_end *priv = netdev_priv(dev);
+
+	atomic64_inc(&priv->rx_drops[rq->xdp_rxq.queue_index]);
+	dev_core_stats_rx_dropped_inc(dev);
+}
+
+/* A verdict that could not be carried out: @skb (if any) goes. */
+static void vpair_xdp_fail(struct vpair_rxq *rq, struct vpair_xdp_poll *p,
+			   struct sk_buff *skb)
+{
+	p->n[VPAIR_XDP_ERRORS]++;
+	vpair_xdp_count_drop(rq);
+	kfree_skb(skb);
+}
+
+/* Can the program have @skb's buffer as it is? */
+static bool vpair_xdp_skb_ready(const struct sk_buff *skb)
+{
+	return !skb_shared(skb) && !skb_head_is_locked(skb) &&
+	       !skb_is_nonlinear(skb) && !skb->pp_recycle &&
+	       skb_headroom(skb) >= VPAIR_XDP_HEADROOM;
+}
+
+/* @skb copied into a fresh page fragment with XDP's headroom; NULL if none. */
+static struct sk_buff *vpair_xdp_copy(struct sk_buff *skb)
+{
+	unsigned int size = SKB_DATA_ALIGN(VPAIR_XDP_HEADROOM + skb->len) +
+			    SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	struct sk_buff *nskb;
+	void *buf;
+
+	if (size > PAGE_SIZE)
+		return NULL;
+	buf = napi_alloc_frag(size);
+	if (!buf)
+		return NULL;
+	nskb = napi_build_skb(buf, size);
+	if (!nskb)
+		goto err_free_buf;
+	skb_reserve(nskb, VPAIR_XDP_HEADROOM);
+	if (skb_copy_bits(skb, 0, __skb_put(nskb, skb->len), skb->len))
+		goto err_free_nskb;
+	skb_copy_header(nskb, skb);
+	skb_headers_offset_update(nskb, skb_headroom(nskb) - skb_headroom(skb));
+	consume_skb(skb);
+	return nskb;
+
+err_free_nskb:
+	kfree_skb(nskb);
+	return NULL;
+err_free_buf:
+	skb_free_frag(buf);
+	return NULL;
+}
+
+static void vpair_xdp_skb_buff(struct vpair_rxq *rq, struct sk_buff *skb,
+			       struct xdp_buff *xdp)
+{
+	/* the head's tailroom always has room for skb_shared_info */
+	u32 frame_sz = skb_end_pointer(skb) - skb->head +
+		       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+
+	xdp_init_buff(xdp, frame_sz, &rq->xdp_rxq);
+	xdp_prepare_buff(xdp, skb->head, skb_headroom(skb), skb_headlen(skb),
+			 true);
+}
+
+/* XDP_PASS: @skb becomes what the program left in its buffer. */
+static struct sk_buff *vpair_xdp_pass(struct vpair_rxq *rq,
+				      struct sk_buff *skb,
+				      const struct xdp_buff *xdp)
+{
+	unsigned int metalen = xdp->data - xdp->data_meta;
+	unsigned int len = xdp->data_end - xdp->data;
+	int off = xdp->data - (void *)skb->data;
+
+	if (off > 0)
+		__skb_pull(skb, off);
+	else
+		__skb_push(skb, -off);
+	if (len > skb->len)
+		__skb_put(skb, len - skb->len);
+	else
+		__skb_trim(skb, len);
+	/* the program may have changed what a complete sum covered */
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+	skb->protocol = eth_type_trans(skb, rq->xdp_rxq.dev);
+	if (metalen)
+		skb_metadata_set(skb, metalen);
+	return skb;
+}
+
+/*
+ * A frame that leaves as a frame has its transport checksum filled in:
+ * a locally sent skb left it to us (CHECKSUM_PARTIAL), and a frame has
+ * no way to say so. The program may have moved the packet's ends but
+ * not the bytes in the buffer, which csum_start still finds.
+ */
+static bool vpair_xdp_csum(struct sk_buff *skb, const struct xdp_buff *xdp)
+{
+	unsigned char *start = skb->head + skb->csum_start;
+	__sum16 *sum = (__sum16 *)(start + skb->csum_offset);
+	__wsum csum;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return true;
+	if ((void *)start < xdp->data || (void *)(sum + 1) > xdp->data_end)
+		return false;
+	csum = csum_partial(start, xdp->data_end - (void *)start, 0);
+	*sum = csum_fold(csum) ?: CSUM_MANGLED_0;
+	return true;
+}
+
+/* The buffer leaves with the frame: the skb lets go of its page fragment. */
+static void vpair_xdp_steal(struct sk_buff *skb)
+{
+	get_page(virt_to_head_page(skb->head));
+	consume_skb(skb);
+}
+
+/* The frames of this poll's XDP_TX, out through the peer. */
+static void vpair_xdp_tx_flush(struct vpair_rxq *rq, struct vpair_xdp_poll *p)
+{
+	int sent, i;
+
+	sent = vpair_xdp_send(rq->xdp_rxq.dev, p->tx, p->n_tx, false);
+	for (i = max(sent, 0); i < p->n_tx; i++) {
+		xdp_return_frame(p->tx[i]);
+		p->n[VPAIR_XDP_ERRORS]++;
+		vpair_xdp_count_drop(rq);
+	}
+	p->n_tx = 0;
+}
+
+static void vpair_xdp_tx(struct vpair_rxq *rq, struct sk_buff *skb,
+			 struct xdp_buff *xdp, struct vpair_xdp_poll *p)
+{
+	struct xdp_frame *frame = xdp_convert_buff_to_frame(xdp);
+
+	if (unlikely(!frame)) {
+		vpair_xdp_fail(rq, p, skb);
+		return;
+	}
+	vpair_xdp_steal(skb);
+	if (p->n_tx == VPAIR_XDP_TX_BULK)
+		vpair_xdp_tx_flush(rq, p);
+	p->tx[p->n_tx++] = frame;
+}
+
+static void vpair_xdp_redirect(struct vpair_rxq *rq, struct bpf_prog *prog,
+			       struct sk_buff *skb, struct xdp_buff *xdp,
+			       struct vpair_xdp_poll *p)
+{
+	vpair_xdp_steal(skb);
+	if (xdp_do_redirect(rq->xdp_rxq.dev, xdp, prog)) {
+		page_frag_free(xdp->data);
+		vpair_xdp_fail(rq, p, NULL);
+		return;
+	}
+	p->redirected = true;
+}
+
+/* What the program said about @skb, done; @skb is gone afterwards. */
+static void vpair_xdp_act(struct vpair_rxq *rq, struct bpf_prog *prog,
+			  struct sk_buff *skb, struct xdp_buff *xdp, u32 act,
+			  struct vpair_xdp_poll *p)
+{
+	struct net_device *dev = rq->xdp_rxq.dev;
+
+	switch (act) {
+	case XDP_TX:
+	case XDP_REDIRECT:
+		p->n[act == XDP_TX ? VPAIR_XDP_TX : VPAIR_XDP_REDIRECT]++;
+		if (unlikely(!vpair_xdp_csum(skb, xdp)))
+			vpair_xdp_fail(rq, p, skb);
+		else if (act == XDP_TX)
+			vpair_xdp_tx(rq, skb, xdp, p);
+		else
+			vpair_xdp_redirect(rq, prog, skb, xdp, p);
+		return;
+	case XDP_DROP:
+		p->n[VPAIR_XDP_DROP]++;
+		kfree_skb(skb);
+		return;
+	default:
+		bpf_warn_invalid_xdp_action(dev, prog, act);
+		fallthrough;
+	case XDP_ABORTED:
+		trace_xdp_exception(dev, prog, act);
+		p->n[VPAIR_XDP_ABORTED]++;
+		vpair_xdp_count_drop(rq);
+		kfree_skb(skb);
+		return;
+	}
+}
+
+/*
+ * The program of @rq's end on @skb, which the peer sent (its link-layer
+ * header pulled). Returns the skb to receive on XDP_PASS, else NULL.
+ */
+struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
+			      struct sk_buff *skb, struct vpair_xdp_poll *p)
+{
+	struct xdp_buff xdp;
+	u32 act;
+
+	__skb_push(skb, skb->data - skb_mac_header(skb));
+	if (!vpair_xdp_skb_ready(skb)) {
+		struct sk_buff *nskb = vpair_xdp_copy(skb);
+
+		if (!nskb) {
+			vpair_xdp_fail(rq, p, skb);
+			return NULL;
+		}
+		skb = nskb;
+	}
+
+	vpair_xdp_skb_buff(rq, skb, &xdp);
+	act = bpf_prog_run_xdp(prog, &xdp);
+	if (act == XDP_PASS) {
+		p->n[VPAIR_XDP_PASS]++;
+		return vpair_xdp_pass(rq, skb, &xdp);
+	}
+	vpair_xdp_act(rq, prog, skb, &xdp, act, p);
+	return NULL;
+}
+
+static void vpair_xdp_add_stats(struct vpair_rxq *rq,
+				const struct vpair_xdp_poll *p)
+{
+	struct vpair_xdp_rxstats *s = &rq->xdp_stats;
+	int i;
+
+	u64_stats_update_begin(&s->syncp);
+	for (i = 0; i < VPAIR_XDP_NSTATS; i++)
+		u64_stats_add(&s->n[i], p->n[i]);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* At the end of a poll that ran the program: frames out, counters in. */
+void vpair_xdp_poll_end(struct vpair_rxq *rq, struct vpair_xdp_poll *p)
+{
+	if (p->n_tx)
+		vpair_xdp_tx_flush(rq, p);
+	if (p->redirected)
+		xdp_do_flush();
+	vpair_xdp_add_stats(rq, p);
+}
+
+/* ethtool -S: the VPAIR_XDP_NSTATS counters of @rq. */
+void vpair_xdp_rxq_stats(struct vpair_rxq *rq, u64 *data)
+{
+	const struct vpair_xdp_rxstats *s = &rq->xdp_stats;
+	unsigned int start;
+	int i;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		for (i = 0; i < VPAIR_XDP_NSTATS; i++)
+			data[i] = u64_stats_read(&s->n[i]);
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+}

@@ -1,0 +1,417 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Native XDP on the pair (ip link ... xdpdrv: ndo_bpf, ndo_xdp_xmit),
+# after Linux's selftests/net/veth.sh: the xdp-features an end
+# advertises; XDP_PASS, XDP_DROP and XDP_ABORTED on an end's receive;
+# XDP_TX back through the peer; XDP_REDIRECT into nowhere (counted as
+# drops), from a veth into an end and from an end into a veth; frames
+# sent into an end whose peer is down; the peer's MTU capped and its GSO
+# off while a program is attached; the channel rules; programs swapped
+# under a TCP stream; deletion with programs attached. The programs are
+# the selftests' xdp_*.bpf.o, built from xdp_act.bpf.c.
+#
+# Set VPAIR_KIND=veth to run the same against veth, which takes frames
+# (XDP_TX, redirects) only at an end whose peer has a program or GRO:
+# the tests give it one where veth needs it. Per-queue XDP counters and
+# the paths veth lacks are checked on vpair only.
+
+set -u
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ktap_print_header
+KIND=$VPAIR_KIND
+require_root
+require_module "$(kind_module "$KIND")"
+require_module veth
+require_cmd python3 ethtool
+for act in pass drop tx aborted redirect; do
+	[ -f "$SELFTESTS_DIR/xdp_$act.bpf.o" ] ||
+		exit_skip "no xdp_$act.bpf.o: build the selftests with clang and libbpf-dev"
+done
+ktap_set_plan 11
+log_info "link kind: $KIND"
+
+# the index xdp_redirect.bpf.o sends every frame to
+REDIRECT_IFINDEX=$(awk '/define XDP_REDIRECT_IFINDEX/ { print $3 }' \
+	"$SELFTESTS_DIR/xdp_act.h")
+N=50
+
+setup_ns NS1 NS2 NS3 NS4 NS5 NS6 NS7 NS8 ||
+	exit_skip "cannot create network namespaces"
+for ns in "${NS_LIST[@]}"; do
+	ns_disable_ipv6 "$ns"
+done
+TMPD=$(mktemp -d)
+defer rm -rf "$TMPD"
+QSTATS="$SELFTESTS_DIR/vpair_qstats.py"
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+stat_of() { ns_sysfs "$1" "$2" "statistics/$3"; }
+is_vpair() { [ "$KIND" = vpair ]; }
+# qsum NS DEV STAT: ethtool -S STAT summed over the rx queues
+qsum()
+{
+	nsx "$1" ethtool -S "$2" |
+		awk -v re="^rx_queue_[0-9]+_$3:" '$1 ~ re { s += $2 } END { print s + 0 }'
+}
+xdp_on() { ip -n "$1" -force link set dev "$2" xdpdrv obj "$SELFTESTS_DIR/xdp_$3.bpf.o" sec xdp; }
+xdp_off() { ip -n "$1" link set dev "$2" xdpdrv off; }
+has_xdp() { ip -n "$1" -d link show dev "$2" | grep -q "prog/xdp"; }
+
+# link_up NS DEV ADDR PEER_ADDR PEER_MAC: address, up, a static neighbour
+# (no ARP: counters move only for the traffic a test sends)
+link_up()
+{
+	ns_addr_up "$1" "$2" "$3/24" &&
+		ip -n "$1" neigh replace "$4" dev "$2" nud permanent lladdr "$5"
+}
+mac_of() { ns_sysfs "$1" "$2" address; }
+
+# recv_start NS ADDR PORT: a UDP socket at ADDR:PORT in NS that counts
+# datagrams until one says END; recv_count prints how many.
+recv_start()
+{
+	rm -f "$TMPD/ready"
+	nsx "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+open(sys.argv[3], "w").close()
+s.settimeout(30)
+n = 0
+try:
+    while s.recv(2048) != b"END":
+        n += 1
+    print(n)
+except socket.timeout:
+    print("no END after", n)' "$2" "$3" "$TMPD/ready" >"$TMPD/count" &
+	RECV=$!
+	busywait 10 test -f "$TMPD/ready"
+}
+recv_count() { wait "$RECV"; cat "$TMPD/count"; }
+
+# send NS ADDR PORT COUNT [END]: COUNT 64-byte datagrams, then END if asked
+send()
+{
+	nsx "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[3])):
+    s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))
+if len(sys.argv) > 4:
+    s.sendto(b"END", (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$4" ${5:+END}
+}
+
+# stat_is NS DEV STAT VALUE (counters of frames in flight settle later)
+stat_is() { [ "$(stat_of "$1" "$2" "$3")" = "$4" ]; }
+
+# The main pair: va in NS1, vb in NS2, two queues each way.
+nl_add() { NS=$1 nl add "${@:2}"; }
+nl_add "$NS1" va --peer vb --peer-netns "/run/netns/$NS2" --txq 2 --rxq 2 \
+	--peer-txq 2 --peer-rxq 2 || ktap_exit_fail_msg "cannot create the pair"
+link_up "$NS1" va 10.23.9.1 10.23.9.2 "$(mac_of "$NS2" vb)"
+link_up "$NS2" vb 10.23.9.2 10.23.9.1 "$(mac_of "$NS1" va)"
+nsx "$NS1" ping -q -c 1 -W 5 10.23.9.2 >/dev/null ||
+	ktap_exit_fail_msg "no ping across the pair"
+
+# 1: xdp-features (netdev netlink, 6.3 and later)
+feat=$(nsx "$NS2" python3 "$QSTATS" "$(ns_sysfs "$NS2" vb ifindex)" xdp)
+case "$feat" in
+ENOENT|EOPNOTSUPP|EINVAL|"")
+	ktap_test_skip "xdp-features: this kernel has none (6.3): '$feat'"
+	;;
+*)
+	# basic 1, redirect 2, ndo-xmit 4: veth takes frames only at an end
+	# whose peer has a program or GRO, vpair always
+	want=3
+	is_vpair && want=7
+	[ $((feat & 7)) -eq "$want" ]
+	check_err $? "xdp-features $feat, wanted the bits of $want"
+	log_test "xdp-features: basic, redirect$(is_vpair && echo ", ndo-xmit") ($feat)"
+	;;
+esac
+
+# 2: XDP_PASS delivers, and counts
+xdp_on "$NS2" vb pass
+check_err $? "attaching xdp_pass"
+has_xdp "$NS2" vb
+check_err $? "ip link shows no program on vb"
+pass0=$(qsum "$NS2" vb xdp_pass)
+recv_start "$NS2" 10.23.9.2 4001
+send "$NS1" 10.23.9.2 4001 "$N" end
+got=$(recv_count)
+[ "$got" = "$N" ]
+check_err $? "XDP_PASS: $got of $N datagrams arrived"
+if is_vpair; then
+	[ $(($(qsum "$NS2" vb xdp_pass) - pass0)) -eq $((N + 1)) ]
+	check_err $? "xdp_pass counted $(($(qsum "$NS2" vb xdp_pass) - pass0)), sent $((N + 1))"
+fi
+nsx "$NS1" ping -q -c 2 -W 5 10.23.9.2 >/dev/null
+check_err $? "no ping through xdp_pass"
+log_test "XDP_PASS on an end: every datagram arrives, counted per queue"
+
+# 3: XDP_DROP and XDP_ABORTED: nothing arrives; ABORTED is a drop
+for act in drop aborted; do
+	xdp_on "$NS2" vb "$act"
+	check_err $? "attaching xdp_$act"
+	n0=$(qsum "$NS2" vb "xdp_$act")
+	d0=$(stat_of "$NS2" vb rx_dropped)
+	recv_start "$NS2" 10.23.9.2 4002
+	send "$NS1" 10.23.9.2 4002 "$N"
+	xdp_on "$NS2" vb pass
+	send "$NS1" 10.23.9.2 4002 0 end
+	got=$(recv_count)
+	[ "$got" = 0 ]
+	check_err $? "XDP_${act^^}: $got datagrams arrived"
+	if is_vpair; then
+		[ $(($(qsum "$NS2" vb "xdp_$act") - n0)) -eq "$N" ]
+		check_err $? "xdp_$act counted $(($(qsum "$NS2" vb "xdp_$act") - n0)) of $N"
+		want=0
+		[ "$act" = aborted ] && want=$N
+		[ $(($(stat_of "$NS2" vb rx_dropped) - d0)) -eq "$want" ]
+		check_err $? "XDP_${act^^}: rx_dropped grew by $(($(stat_of "$NS2" vb rx_dropped) - d0)), not $want"
+	fi
+done
+log_test "XDP_DROP and XDP_ABORTED: nothing arrives (ABORTED counts as a drop)"
+
+# 4: XDP_TX sends the frame back through the peer. veth takes it only
+# with a program on the peer; vpair with or without one.
+xdp_tx_round()
+{
+	local rx0 tx0
+
+	rx0=$(stat_of "$NS1" va rx_packets)
+	tx0=$(qsum "$NS2" vb xdp_tx)
+	send "$NS1" 10.23.9.2 4003 "$N"
+	busywait 10 stat_is "$NS1" va rx_packets $((rx0 + N))
+	check_err $? "XDP_TX $1: va received $(($(stat_of "$NS1" va rx_packets) - rx0)) of $N"
+	if is_vpair; then
+		[ $(($(qsum "$NS2" vb xdp_tx) - tx0)) -eq "$N" ]
+		check_err $? "XDP_TX $1: xdp_tx counted $(($(qsum "$NS2" vb xdp_tx) - tx0))"
+	fi
+}
+if is_vpair; then
+	xdp_on "$NS2" vb tx
+	xdp_tx_round "without a program on the peer"
+fi
+xdp_on "$NS1" va pass
+xdp_on "$NS2" vb tx
+pass0=$(qsum "$NS1" va xdp_pass)
+xdp_tx_round "with xdp_pass on the peer"
+if is_vpair; then
+	[ $(($(qsum "$NS1" va xdp_pass) - pass0)) -eq "$N" ]
+	check_err $? "the peer's program saw $(($(qsum "$NS1" va xdp_pass) - pass0)) of $N frames"
+fi
+xdp_off "$NS1" va
+log_test "XDP_TX: every frame comes back through the peer"
+
+# 5: XDP_REDIRECT to an index nobody has: dropped, counted as drops
+xdp_on "$NS2" vb redirect
+d0=$(stat_of "$NS2" vb rx_dropped)
+send "$NS1" 10.23.9.2 4004 "$N"
+busywait 10 stat_is "$NS2" vb rx_dropped $((d0 + N))
+check_err $? "rx_dropped grew by $(($(stat_of "$NS2" vb rx_dropped) - d0)), not $N"
+if is_vpair; then
+	[ "$(qsum "$NS2" vb xdp_errors)" -ge "$N" ]
+	check_err $? "xdp_errors $(qsum "$NS2" vb xdp_errors)"
+fi
+xdp_off "$NS2" vb
+log_test "XDP_REDIRECT into nowhere: every frame counted as a receive drop"
+
+# 6: a veth's program redirects into an end (ndo_xdp_xmit): the frames
+# arrive at the end's peer. vx0 (NS4) -> vx1 (NS3, xdp_redirect) -> ra
+# (NS3, the redirect index) -> rb (NS5, vx1's address and MAC).
+ip -n "$NS4" link add vx0 type veth peer name vx1 netns "$NS3" &&
+	nl_add "$NS3" vr0 --index "$REDIRECT_IFINDEX" --peer vr1 \
+		--peer-netns "/run/netns/$NS5"
+check_err $? "cannot create the links"
+ip -n "$NS3" link set vx1 up && ip -n "$NS3" link set vr0 up
+ip -n "$NS5" link set vr1 address "$(mac_of "$NS3" vx1)"
+link_up "$NS5" vr1 10.23.10.2 10.23.10.1 "$(mac_of "$NS4" vx0)"
+link_up "$NS4" vx0 10.23.10.1 10.23.10.2 "$(mac_of "$NS3" vx1)"
+# veth's XDP sends a frame on as it is, with a checksum the sender left
+# to the device unfinished: the sender finishes it
+nsx "$NS4" ethtool -K vx0 tx off >/dev/null
+xdp_on "$NS3" vx1 redirect
+check_err $? "attaching xdp_redirect to the veth"
+redirect_round()
+{
+	local got
+
+	recv_start "$NS5" 10.23.10.2 4005
+	send "$NS4" 10.23.10.2 4005 "$N" end
+	got=$(recv_count)
+	[ "$got" = "$N" ]
+	check_err $? "veth -> end, $1: $got of $N datagrams arrived"
+}
+if is_vpair; then
+	redirect_round "no program on the end's peer"
+fi
+xdp_on "$NS5" vr1 pass
+pass0=$(qsum "$NS5" vr1 xdp_pass)
+redirect_round "xdp_pass on the end's peer"
+if is_vpair; then
+	[ $(($(qsum "$NS5" vr1 xdp_pass) - pass0)) -eq $((N + 1)) ]
+	check_err $? "the peer's program saw $(($(qsum "$NS5" vr1 xdp_pass) - pass0)) of $((N + 1))"
+fi
+# a peer that is down takes nothing: the frames are transmit drops
+ip -n "$NS5" link set vr1 down
+d0=$(stat_of "$NS3" vr0 tx_dropped)
+send "$NS4" 10.23.10.2 4005 "$N"
+busywait 10 stat_is "$NS3" vr0 tx_dropped $((d0 + N))
+check_err $? "peer down: tx_dropped grew by $(($(stat_of "$NS3" vr0 tx_dropped) - d0)), not $N"
+log_test "XDP_REDIRECT veth -> end: the frames arrive at the end's peer"
+
+# 7: an end's program redirects into a veth: pa (NS6) -> pb (NS7,
+# xdp_redirect) -> vy0 (NS7, the redirect index) -> vy1 (NS8, pb's
+# address and MAC, with the program veth needs to take frames).
+nl_add "$NS6" vp0 --peer vp1 --peer-netns "/run/netns/$NS7" &&
+	ip -n "$NS7" link add vy0 index "$REDIRECT_IFINDEX" type veth \
+		peer name vy1 netns "$NS8"
+check_err $? "cannot create the links"
+ip -n "$NS7" link set vp1 up && ip -n "$NS7" link set vy0 up
+ip -n "$NS8" link set vy1 address "$(mac_of "$NS7" vp1)"
+link_up "$NS8" vy1 10.23.11.2 10.23.11.1 "$(mac_of "$NS6" vp0)"
+link_up "$NS6" vp0 10.23.11.1 10.23.11.2 "$(mac_of "$NS7" vp1)"
+xdp_on "$NS8" vy1 pass
+# vpair finishes the checksums a frame that leaves needs (see 6)
+is_vpair || nsx "$NS6" ethtool -K vp0 tx off >/dev/null
+xdp_on "$NS7" vp1 redirect
+check_err $? "attaching xdp_redirect to the end"
+recv_start "$NS8" 10.23.11.2 4006
+send "$NS6" 10.23.11.2 4006 "$N" end
+got=$(recv_count)
+[ "$got" = "$N" ]
+check_err $? "end -> veth: $got of $N datagrams arrived"
+if is_vpair; then
+	[ "$(qsum "$NS7" vp1 xdp_redirect)" -eq $((N + 1)) ]
+	check_err $? "xdp_redirect counted $(qsum "$NS7" vp1 xdp_redirect)"
+fi
+log_test "XDP_REDIRECT end -> veth: the frames arrive at the veth's peer"
+
+# 8: while vb has a program: va's MTU stays within a page, no GSO on va
+ip -n "$NS1" link set va mtu 9000
+out=$(NS=$NS2 reply xdp vb)
+[ "${out%%:*}" = ERANGE ]
+check_err $? "attaching with the peer's MTU at 9000: $out"
+if is_vpair; then
+	grep -q "one page" <<<"$out"
+	check_err $? "no extack naming the page limit: $out"
+fi
+has_xdp "$NS2" vb && check_err 1 "a refused program is attached"
+ip -n "$NS1" link set va mtu 1500
+xdp_on "$NS2" vb pass
+check_err $? "attaching with the peer's MTU at 1500"
+# the core refuses (EINVAL); ip(8) shows its extack, not the errno
+out=$(ip -n "$NS1" link set va mtu 4000 2>&1)
+check_fail $? "raising the peer's MTU above a page"
+grep -q "mtu greater than device maximum" <<<"$out"
+check_err $? "raising the peer's MTU above a page: $out"
+maxmtu=$(ip -n "$NS1" -d link show va | grep -o 'maxmtu [0-9]*' | cut -d' ' -f2)
+[ -n "$maxmtu" ] && [ "$maxmtu" -lt 4000 ] && ip -n "$NS1" link set va mtu "$maxmtu"
+check_err $? "maxmtu '$maxmtu' cannot be set"
+nsx "$NS1" ethtool -k va | grep -q "^tcp-segmentation-offload: off"
+check_err $? "TSO still on towards a program"
+xdp_off "$NS2" vb
+ip -n "$NS1" link set va mtu 9000
+check_err $? "MTU 9000 refused after detaching"
+nsx "$NS1" ethtool -k va | grep -q "^tcp-segmentation-offload: on"
+check_err $? "TSO not back after detaching"
+ip -n "$NS1" link set va mtu 1500
+log_test "a program caps the peer's MTU to a page (maxmtu $maxmtu) and its GSO"
+
+# 9: channels: every tx queue of the peer keeps an rx queue of the end
+nsx "$NS2" ethtool -L vb rx 1 tx 2
+out=$(NS=$NS2 reply xdp vb)
+[ "${out%%:*}" = ENOSPC ]
+check_err $? "attaching with 1 rx queue for 2 peer tx queues: $out"
+nsx "$NS2" ethtool -L vb rx 2 tx 2
+xdp_on "$NS2" vb pass
+check_err $? "attaching with 2 rx queues"
+nsx "$NS2" ethtool -L vb rx 1 tx 2 2>/dev/null
+check_fail $? "vb went down to 1 rx queue under a program"
+nsx "$NS1" ethtool -L va rx 2 tx 1 && nsx "$NS2" ethtool -L vb rx 1 tx 2
+check_err $? "channel changes that keep the rule"
+nsx "$NS1" ethtool -L va rx 2 tx 2 2>/dev/null
+check_fail $? "va went up to 2 tx queues for 1 rx queue under a program"
+recv_start "$NS2" 10.23.9.2 4007
+send "$NS1" 10.23.9.2 4007 "$N" end
+got=$(recv_count)
+[ "$got" = "$N" ]
+check_err $? "after channel changes: $got of $N datagrams arrived"
+xdp_off "$NS2" vb
+nsx "$NS1" ethtool -L va rx 2 tx 2 && nsx "$NS2" ethtool -L vb rx 2 tx 2
+check_err $? "restoring the channels"
+log_test "channel changes keep a tx queue of the peer from losing its rx queue"
+
+# 10: programs swapped and detached under a TCP stream (with GRO too)
+tcp_xfer()
+{
+	local port=$((5000 + RANDOM % 1000))
+
+	nsx "$NS2" python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.23.9.2", int(sys.argv[1])))
+s.listen(1)
+c, _ = s.accept()
+n = 0
+while True:
+    d = c.recv(1 << 16)
+    if not d:
+        break
+    n += len(d)
+print(n)' "$port" >"$TMPD/bytes" &
+	local srv=$!
+	nsx "$NS1" python3 -c '
+import socket, sys, time
+for _ in range(200):
+    try:
+        s = socket.create_connection(("10.23.9.2", int(sys.argv[1])))
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.05)
+s.sendall(b"x" * int(sys.argv[2]))
+s.close()' "$port" "$1"
+	wait "$srv"
+}
+tcp_xfer 4000000 &
+xfer=$!
+for i in 1 2 3 4 5 6 7 8; do
+	xdp_on "$NS2" vb pass || check_err 1 "attach $i under traffic"
+	xdp_on "$NS1" va pass || check_err 1 "attach on va $i under traffic"
+	[ "$i" = 4 ] && nsx "$NS2" ethtool -K vb gro on
+	xdp_off "$NS2" vb || check_err 1 "detach $i under traffic"
+	xdp_off "$NS1" va || check_err 1 "detach on va $i under traffic"
+done
+nsx "$NS2" ethtool -K vb gro off
+wait "$xfer"
+[ "$(cat "$TMPD/bytes")" = 4000000 ]
+check_err $? "$(cat "$TMPD/bytes") of 4000000 bytes arrived"
+nsx "$NS1" ping -q -c 1 -W 5 10.23.9.2 >/dev/null
+check_err $? "no ping after the swaps"
+log_test "programs attached and detached under a TCP stream: it arrives whole"
+
+# 11: deletion with programs attached, through an end and a namespace
+xdp_on "$NS1" va pass && xdp_on "$NS2" vb tx
+check_err $? "attaching before deletion"
+send "$NS1" 10.23.9.2 4008 "$N"
+ip -n "$NS1" link del va
+check_err $? "deleting va with programs on both ends"
+busywait 10 link_gone "$NS2" vb
+check_err $? "vb outlived va"
+nl_add "$NS1" vc --peer vd --peer-netns "/run/netns/$NS2"
+check_err $? "a new pair"
+ip -n "$NS1" link set vc up && ip -n "$NS2" link set vd up
+xdp_on "$NS1" vc pass && xdp_on "$NS2" vd pass
+check_err $? "attaching to the new pair"
+cleanup_ns "$NS2"
+busywait 10 link_gone "$NS1" vc
+check_err $? "vc outlived its peer's namespace"
+log_test "deleting a pair with programs attached, through an end or a namespace"
+
+ktap_finished

@@ -63,7 +63,11 @@ static struct bpf_prog *vpair_xdp_prog_of(struct net_device *dev)
 	return rtnl_dereference(priv->xdp_prog);
 }
 
-/* ndo_fix_features: no GSO towards an end whose program sees one page. */
+/*
+ * ndo_fix_features: no GSO towards an end whose program sees one page,
+ * and no SCTP CRC left to the end: a frame sent on by XDP_TX or
+ * XDP_REDIRECT only gets an internet checksum filled in (vpair_xdp_csum).
+ */
 netdev_features_t vpair_xdp_fix_features(struct net_device *dev,
 					 netdev_features_t features)
 {
@@ -71,7 +75,7 @@ netdev_features_t vpair_xdp_fix_features(struct net_device *dev,
 	struct net_device *peer = rtnl_dereference(priv->peer);
 
 	if (peer && vpair_xdp_prog_of(peer))
-		features &= ~NETIF_F_GSO_SOFTWARE;
+		features &= ~(NETIF_F_GSO_SOFTWARE | NETIF_F_SCTP_CRC);
 	return features;
 }
 
@@ -444,6 +448,9 @@ static bool vpair_xdp_csum(struct sk_buff *skb, const struct xdp_buff *xdp)
 
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
 		return true;
+	/* a CRC (SCTP) is not ours to fill in: see vpair_xdp_fix_features */
+	if (skb->csum_not_inet)
+		return false;
 	if ((void *)start < xdp->data || (void *)(sum + 1) > xdp->data_end)
 		return false;
 	csum = csum_partial(start, xdp->data_end - (void *)start, 0);

@@ -304,6 +304,8 @@ static int vpair_xdp_send(struct net_device *dev, struct xdp_frame **frames,
 	rcu_read_lock();
 	peer = rcu_dereference(priv->peer);
 	if (unlikely(!peer)) {
+		if (count_drops)
+			vpair_xdp_count_tx_drops(dev, 0, n);
 		rcu_read_unlock();
 		return -ENXIO;
 	}

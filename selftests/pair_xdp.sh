@@ -315,13 +315,22 @@ maxmtu=$(ip -n "$NS1" -d link show va | grep -o 'maxmtu [0-9]*' | cut -d' ' -f2)
 check_err $? "maxmtu '$maxmtu' cannot be set"
 nsx "$NS1" ethtool -k va | grep -q "^tcp-segmentation-offload: off"
 check_err $? "TSO still on towards a program"
+# XDP_TX fills in an internet checksum, never an SCTP CRC (veth does not care)
+if is_vpair; then
+	nsx "$NS1" ethtool -k va | grep -q "tx-checksum-sctp: off"
+	check_err $? "SCTP CRC offload still on towards a program"
+fi
 xdp_off "$NS2" vb
 ip -n "$NS1" link set va mtu 9000
 check_err $? "MTU 9000 refused after detaching"
 nsx "$NS1" ethtool -k va | grep -q "^tcp-segmentation-offload: on"
 check_err $? "TSO not back after detaching"
+if is_vpair; then
+	nsx "$NS1" ethtool -k va | grep -q "tx-checksum-sctp: on"
+	check_err $? "SCTP CRC offload not back after detaching"
+fi
 ip -n "$NS1" link set va mtu 1500
-log_test "a program caps the peer's MTU to a page (maxmtu $maxmtu) and its GSO"
+log_test "a program caps the peer's MTU to a page (maxmtu $maxmtu), its GSO and SCTP CRC"
 
 # 9: channels: every tx queue of the peer keeps an rx queue of the end
 nsx "$NS2" ethtool -L vb rx 1 tx 2

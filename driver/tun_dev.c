@@ -338,7 +338,8 @@ void vpair_tun_dev_setup(struct net_device *dev)
 	/* before ether_setup(), which gives a TAP 1000, as with tun */
 	dev->tx_queue_len = VPAIR_TUN_TXQLEN;
 	dev->ethtool_ops = &vpair_tun_ethtool_ops;
-	dev->hw_features = VPAIR_TUN_FEATURES;
+	/* tunnel GSO only by TUNSETOFFLOAD: ethtool shows it fixed, as tun */
+	dev->hw_features = VPAIR_TUN_FEATURES & ~COMPAT_NETIF_F_GSO_UDP_TUNNEL;
 	dev->features = VPAIR_TUN_FEATURES;
 	/* like tun where it has tunnel GSO: the same for encapsulated skbs */
 	dev->hw_enc_features = compat_tun_enc_features(VPAIR_TUN_FEATURES);

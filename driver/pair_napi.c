@@ -179,6 +179,27 @@ static void vpair_napi_uncharge(struct sk_buff *skb, struct vpair_napi_bql *bql)
 	memset(cb, 0, sizeof(*cb));
 }
 
+/*
+ * GRO writes into the skb_shared_info of what it merges. A locally sent
+ * TCP segment is a clone that shares it with the sender's retransmit
+ * queue, which may be copying it meanwhile (pskb_expand_head() refs the
+ * frags it counts after it copied them): GRO gets a private one.
+ */
+static void vpair_napi_gro(struct vpair_rxq *rq, struct sk_buff *skb)
+{
+	struct net_device *dev = rq->napi.dev;
+	struct vpair_end *priv = netdev_priv(dev);
+
+	if (unlikely(skb_unclone(skb, GFP_ATOMIC))) {
+		atomic64_inc(&priv->rx_drops[rq - priv->rxq]);
+		dev_core_stats_rx_dropped_inc(dev);
+		kfree_skb(skb);
+		return;
+	}
+	/* merges, or batches for netif_receive_skb_list() */
+	napi_gro_receive(&rq->napi, skb);
+}
+
 static int vpair_napi_receive(struct vpair_rxq *rq, int budget,
 			      struct vpair_napi_bql *bql)
 {
@@ -193,8 +214,7 @@ static int vpair_napi_receive(struct vpair_rxq *rq, int budget,
 			break;
 		for (i = 0; i < n; i++) {
 			vpair_napi_uncharge(batch[i], bql);
-			/* merges, or batches for netif_receive_skb_list() */
-			napi_gro_receive(&rq->napi, batch[i]);
+			vpair_napi_gro(rq, batch[i]);
 		}
 		done += n;
 	}

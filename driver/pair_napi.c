@@ -179,6 +179,15 @@ static void vpair_napi_uncharge(struct sk_buff *skb, struct vpair_napi_bql *bql)
 	memset(cb, 0, sizeof(*cb));
 }
 
+/* A packet of rx queue @q that never reaches the stack. */
+static void vpair_napi_count_drop(struct net_device *dev, unsigned int q)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+
+	atomic64_inc(&priv->rx_drops[q]);
+	dev_core_stats_rx_dropped_inc(dev);
+}
+
 /*
  * GRO writes into the skb_shared_info of what it merges. A locally sent
  * TCP segment is a clone that shares it with the sender's retransmit
@@ -187,12 +196,10 @@ static void vpair_napi_uncharge(struct sk_buff *skb, struct vpair_napi_bql *bql)
  */
 static void vpair_napi_gro(struct vpair_rxq *rq, struct sk_buff *skb)
 {
-	struct net_device *dev = rq->napi.dev;
-	struct vpair_end *priv = netdev_priv(dev);
+	struct vpair_end *priv = netdev_priv(rq->napi.dev);
 
 	if (unlikely(skb_unclone(skb, GFP_ATOMIC))) {
-		atomic64_inc(&priv->rx_drops[rq - priv->rxq]);
-		dev_core_stats_rx_dropped_inc(dev);
+		vpair_napi_count_drop(rq->napi.dev, rq - priv->rxq);
 		kfree_skb(skb);
 		return;
 	}
@@ -290,8 +297,7 @@ static void vpair_napi_drop(void *ptr)
 		netdev_tx_completed_queue(cb->bql_txq, 1, cb->len);
 	if (peer)
 		vpair_pair_uncount_tx(peer, q, cb->len);
-	atomic64_inc(&priv->rx_drops[q]);
-	dev_core_stats_rx_dropped_inc(skb->dev);
+	vpair_napi_count_drop(skb->dev, q);
 	kfree_skb(skb);
 }
 

@@ -202,6 +202,34 @@ static void vpair_napi_uncharge(struct sk_buff *skb, struct vpair_napi_bql *bql)
 	memset(cb, 0, sizeof(*cb));
 }
 
+/* A packet of rx queue @q that never reaches the stack. */
+static void vpair_napi_count_drop(struct net_device *dev, unsigned int q)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+
+	atomic64_inc(&priv->rx_drops[q]);
+	dev_core_stats_rx_dropped_inc(dev);
+}
+
+/*
+ * GRO writes into the skb_shared_info of what it merges. A locally sent
+ * TCP segment is a clone that shares it with the sender's retransmit
+ * queue, which may be copying it meanwhile (pskb_expand_head() refs the
+ * frags it counts after it copied them): GRO gets a private one.
+ */
+static void vpair_napi_gro(struct vpair_rxq *rq, struct sk_buff *skb)
+{
+	struct vpair_end *priv = netdev_priv(rq->napi.dev);
+
+	if (unlikely(skb_unclone(skb, GFP_ATOMIC))) {
+		vpair_napi_count_drop(rq->napi.dev, rq - priv->rxq);
+		kfree_skb(skb);
+		return;
+	}
+	/* merges, or batches for netif_receive_skb_list() */
+	napi_gro_receive(&rq->napi, skb);
+}
+
 /* One packet off the ring: through the program, if any, into GRO. */
 static void vpair_napi_deliver(struct vpair_rxq *rq, struct bpf_prog *prog,
 			       struct sk_buff *skb, struct vpair_xdp_poll *xdp)
@@ -211,8 +239,7 @@ static void vpair_napi_deliver(struct vpair_rxq *rq, struct bpf_prog *prog,
 		if (!skb)
 			return;
 	}
-	/* merges, or batches for netif_receive_skb_list() */
-	napi_gro_receive(&rq->napi, skb);
+	vpair_napi_gro(rq, skb);
 }
 
 static int vpair_napi_receive(struct vpair_rxq *rq, struct bpf_prog *prog,
@@ -315,8 +342,7 @@ static void vpair_napi_drop(void *ptr)
 		netdev_tx_completed_queue(cb->bql_txq, 1, cb->len);
 	if (peer)
 		vpair_pair_uncount_tx(peer, q, cb->len);
-	atomic64_inc(&priv->rx_drops[q]);
-	dev_core_stats_rx_dropped_inc(skb->dev);
+	vpair_napi_count_drop(skb->dev, q);
 	kfree_skb(skb);
 }
 

@@ -207,12 +207,32 @@ static struct sk_buff *vpair_xdp_frame_skb(struct xdp_frame *frame,
 }
 
 /*
+ * What an end does not send on, as vpair_pair_xmit() would not: a frame
+ * shorter than a link-layer header, or other than IP out of an l3 end.
+ * A refused frame is freed and counted in @dropped.
+ */
+static bool vpair_xdp_refuse(const struct vpair_end *priv,
+			     struct xdp_frame *frame, int *dropped)
+{
+	const struct ethhdr *eth = frame->data;
+
+	if (likely(frame->len >= ETH_HLEN) &&
+	    (priv->mode != VPAIR_MODE_L3 || eth->h_proto == htons(ETH_P_IP) ||
+	     eth->h_proto == htons(ETH_P_IPV6)))
+		return false;
+	xdp_return_frame(frame);
+	(*dropped)++;
+	return true;
+}
+
+/*
  * As many of @frames as @rq has room for, in order, as skbs. A frame is
  * only made an skb once it has a slot: the rest stay the caller's.
  */
-static int vpair_xdp_to_ring(struct net_device *peer, struct vpair_rxq *rq,
+static int vpair_xdp_to_ring(const struct vpair_end *priv,
+			     struct net_device *peer, struct vpair_rxq *rq,
 			     u16 q, struct xdp_frame **frames, int n,
-			     unsigned int *bytes)
+			     unsigned int *bytes, int *dropped)
 {
 	unsigned int max_len = vpair_xdp_max_len(peer);
 	struct sk_buff *skb;
@@ -224,6 +244,8 @@ static int vpair_xdp_to_ring(struct net_device *peer, struct vpair_rxq *rq,
 		len = xdp_get_frame_len(frames[i]);
 		if (__ptr_ring_full(&rq->ring) || len > max_len)
 			break;
+		if (unlikely(vpair_xdp_refuse(priv, frames[i], dropped)))
+			continue;
 		skb = vpair_xdp_frame_skb(frames[i], peer, q);
 		if (!skb)
 			break;
@@ -237,7 +259,8 @@ static int vpair_xdp_to_ring(struct net_device *peer, struct vpair_rxq *rq,
 }
 
 /* A peer without rings: its backlog, as a transmitted packet would. */
-static int vpair_xdp_to_backlog(struct net_device *peer, u16 q,
+static int vpair_xdp_to_backlog(const struct vpair_end *priv,
+				struct net_device *peer, u16 q,
 				struct xdp_frame **frames, int n,
 				unsigned int *bytes, int *dropped)
 {
@@ -250,6 +273,8 @@ static int vpair_xdp_to_backlog(struct net_device *peer, u16 q,
 		len = xdp_get_frame_len(frames[i]);
 		if (len > max_len)
 			break;
+		if (unlikely(vpair_xdp_refuse(priv, frames[i], dropped)))
+			continue;
 		skb = vpair_xdp_frame_skb(frames[i], peer, q);
 		if (!skb)
 			break;
@@ -288,8 +313,9 @@ static u16 vpair_xdp_queue(const struct net_device *dev,
 /*
  * Frames sent through @dev, counted as its transmits: how many of
  * @frames were taken (the rest stay the caller's), or an errno if none
- * could be. Frames taken but dropped by the peer's backlog and frames
- * left over count as transmit drops of the queue when @count_drops.
+ * could be. Frames taken but refused or dropped by the peer's backlog
+ * count as transmit drops of the queue, and so do the frames left over
+ * when @count_drops.
  */
 static int vpair_xdp_send(struct net_device *dev, struct xdp_frame **frames,
 			  int n, bool count_drops)
@@ -315,14 +341,16 @@ static int vpair_xdp_send(struct net_device *dev, struct xdp_frame **frames,
 	if (unlikely(!netif_running(peer)))
 		sent = -ENETDOWN;
 	else if (rcu_access_pointer(rq->live))
-		sent = vpair_xdp_to_ring(peer, rq, q, frames, n, &bytes);
+		sent = vpair_xdp_to_ring(priv, peer, rq, q, frames, n, &bytes,
+					 &dropped);
 	else
-		sent = vpair_xdp_to_backlog(peer, q, frames, n, &bytes,
+		sent = vpair_xdp_to_backlog(priv, peer, q, frames, n, &bytes,
 					    &dropped);
 	if (sent > 0)
 		vpair_pair_count_tx(priv, q, sent - dropped, bytes);
-	if (count_drops)
-		vpair_xdp_count_tx_drops(dev, q, dropped + n - max(sent, 0));
+	/* what was taken and dropped always; the rest only when asked */
+	vpair_xdp_count_tx_drops(dev, q, dropped +
+				 (count_drops ? n - max(sent, 0) : 0));
 	rcu_read_unlock();
 	return sent;
 }

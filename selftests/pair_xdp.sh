@@ -6,7 +6,7 @@
 # advertises; XDP_PASS, XDP_DROP and XDP_ABORTED on an end's receive;
 # XDP_TX back through the peer; XDP_REDIRECT into nowhere (counted as
 # drops), from a veth into an end and from an end into a veth; frames
-# sent into an end whose peer is down; the peer's MTU capped and its GSO
+# sent into an end whose peer is down; only IP redirected into an l3 end; the peer's MTU capped and its GSO
 # off while a program is attached; the channel rules; programs swapped
 # under a TCP stream; deletion with programs attached. The programs are
 # the selftests' xdp_*.bpf.o, built from xdp_act.bpf.c.
@@ -31,7 +31,7 @@ for act in pass drop tx aborted redirect; do
 	[ -f "$SELFTESTS_DIR/xdp_$act.bpf.o" ] ||
 		exit_skip "no xdp_$act.bpf.o: build the selftests with clang and libbpf-dev"
 done
-ktap_set_plan 11
+ktap_set_plan 12
 log_info "link kind: $KIND"
 
 # the index xdp_redirect.bpf.o sends every frame to
@@ -39,7 +39,7 @@ REDIRECT_IFINDEX=$(awk '/define XDP_REDIRECT_IFINDEX/ { print $3 }' \
 	"$SELFTESTS_DIR/xdp_act.h")
 N=50
 
-setup_ns NS1 NS2 NS3 NS4 NS5 NS6 NS7 NS8 ||
+setup_ns NS1 NS2 NS3 NS4 NS5 NS6 NS7 NS8 NS9 NS10 NS11 ||
 	exit_skip "cannot create network namespaces"
 for ns in "${NS_LIST[@]}"; do
 	ns_disable_ipv6 "$ns"
@@ -422,5 +422,56 @@ cleanup_ns "$NS2"
 busywait 10 link_gone "$NS1" vc
 check_err $? "vc outlived its peer's namespace"
 log_test "deleting a pair with programs attached, through an end or a namespace"
+
+# l3_redirect_round WHAT: N frames of a local experimental EtherType, then
+# N datagrams, from wa: only the datagrams reach lb.
+l3_redirect_round()
+{
+	local d0 rx0 got
+
+	d0=$(stat_of "$NS10" la tx_dropped)
+	rx0=$(stat_of "$NS11" lb rx_packets)
+	recv_start "$NS11" 10.23.12.2 4012
+	nsx "$NS9" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+for _ in range(int(sys.argv[2])):
+    s.send(bytes(6) + bytes.fromhex("020000000001") + b"\x88\xb5" + bytes(46))
+' wa "$N"
+	check_err $? "$1: sending raw frames"
+	send "$NS9" 10.23.12.2 4012 "$N" end
+	got=$(recv_count)
+	[ "$got" = "$N" ]
+	check_err $? "$1: $got of $N datagrams arrived"
+	busywait 10 stat_is "$NS10" la tx_dropped $((d0 + N))
+	check_err $? "$1: tx_dropped of la grew by $(($(stat_of "$NS10" la tx_dropped) - d0)), not $N"
+	[ $(($(stat_of "$NS11" lb rx_packets) - rx0)) -eq $((N + 1)) ]
+	check_err $? "$1: lb received $(($(stat_of "$NS11" lb rx_packets) - rx0)) frames, not the $((N + 1)) datagrams"
+}
+
+# 12: frames redirected into an l3 end obey its rule: only IP crosses.
+# wa (NS9) -> wb (NS10, xdp_redirect) -> la (NS10, l3, the redirect
+# index) -> lb (NS11). l3 ends have an all-zero MAC: wa addresses them so.
+if is_vpair; then
+	ip -n "$NS9" link add wa type veth peer name wb netns "$NS10" &&
+		nl_add "$NS10" la --index "$REDIRECT_IFINDEX" --mode 1 --peer lb \
+			--peer-netns "/run/netns/$NS11"
+	check_err $? "cannot create the links"
+	ip -n "$NS10" link set wb up && ip -n "$NS10" link set la up
+	ip -n "$NS11" addr add 10.23.12.2/24 dev lb && ip -n "$NS11" link set lb up
+	link_up "$NS9" wa 10.23.12.1 10.23.12.2 00:00:00:00:00:00
+	nsx "$NS9" ethtool -K wa tx off >/dev/null
+	xdp_on "$NS10" wb redirect
+	check_err $? "attaching xdp_redirect to the veth"
+	# lb takes the frames in its backlog, then on its rings (GRO)
+	for gro in off on; do
+		nsx "$NS11" ethtool -K lb gro "$gro" >/dev/null
+		l3_redirect_round "lb gro $gro"
+	done
+	log_test "XDP_REDIRECT into an l3 end: only IP crosses, the rest are tx drops"
+else
+	ktap_test_skip "XDP_REDIRECT into an l3 end: veth has no l3 mode"
+fi
 
 ktap_finished

@@ -154,6 +154,22 @@ static void vpair_tun_xdp_act(struct net_device *dev, struct bpf_prog *prog,
 }
 
 /*
+ * The core's receive queue info of @tfile's queue, registered for every
+ * queue the device has (what generic XDP uses; page-shared memory): no
+ * per-frame copy to build. An index from a device the file was attached
+ * to since the write began may be out of @dev's range: queue 0 then.
+ */
+static struct xdp_rxq_info *vpair_tun_xdp_rxq(struct vpair_tun_file *tfile,
+					      struct net_device *dev)
+{
+	u16 idx = READ_ONCE(tfile->queue_index);
+
+	if (unlikely(idx >= dev->num_rx_queues))
+		idx = 0;
+	return &__netif_get_rx_queue(dev, idx)->xdp_rxq;
+}
+
+/*
  * Run the program on the @len bytes at @buf + @pad: true if it passed
  * them, with @pad and @len as it left them.
  */
@@ -162,11 +178,6 @@ static bool vpair_tun_xdp_run(struct vpair_tun_file *tfile,
 			      struct page_frag *frag, unsigned int buflen,
 			      int *pad, size_t *len)
 {
-	struct xdp_rxq_info rxq = {
-		.dev = tdev->dev,
-		.queue_index = READ_ONCE(tfile->queue_index),
-		.mem.type = MEM_TYPE_PAGE_SHARED,
-	};
 	struct bpf_net_context ctx, *bpf_net_ctx;
 	void *buf = page_address(frag->page) + frag->offset;
 	struct bpf_prog *prog;
@@ -178,7 +189,8 @@ static bool vpair_tun_xdp_run(struct vpair_tun_file *tfile,
 	bpf_net_ctx = bpf_net_ctx_set(&ctx);
 	prog = rcu_dereference(tdev->xdp_prog);
 	if (prog) {
-		xdp_init_buff(&xdp, buflen, &rxq);
+		xdp_init_buff(&xdp, buflen, vpair_tun_xdp_rxq(tfile,
+							      tdev->dev));
 		xdp_prepare_buff(&xdp, buf, *pad, *len, false);
 		act = bpf_prog_run_xdp(prog, &xdp);
 		if (act == XDP_PASS) {

@@ -23,6 +23,9 @@
 #ifdef HAVE_NET_NETDEV_LOCK_H
 #include <net/netdev_lock.h>
 #endif
+#ifdef HAVE_NET_NETDEV_RX_QUEUE_H
+#include <net/netdev_rx_queue.h>
+#endif
 
 /* 6.12 turned NETIF_F_LLTX into the dev->lltx flag. */
 static inline void compat_set_lltx(struct net_device *dev)

@@ -162,19 +162,19 @@ ns_delete()
 }
 
 
-# pair_make KIND GRO: fresh ends bpa (here, $IP_A) and bpb ($NS_B, $IP_B,
-# MAC $MAC_B), up. GRO on turns it on on both ends; off leaves the
-# driver's default (off on both). Two processes (three more for GRO):
-# the peer is created in $NS_B directly.
+# pair_make KIND GRO [INDEX]: fresh ends bpa (here, $IP_A, ifindex INDEX
+# if given) and bpb ($NS_B, $IP_B, MAC $MAC_B), up. GRO on turns it on on
+# both ends; off leaves the driver's default (off on both). Two processes
+# (three more for GRO): the peer is created in $NS_B directly.
 pair_make()
 {
-	local kind=$1 gro=$2 peer_ns="netns $NS_B" move=""
+	local kind=$1 gro=$2 index=${3:+index $3} peer_ns="netns $NS_B" move=""
 
 	if [ "$gro" = on ]; then
 		peer_ns="" move="link set bpb netns $NS_B"
 	fi
-	# shellcheck disable=SC2086 # $peer_ns: zero or two words
-	ip link add bpa type "$kind" peer name bpb $peer_ns address "$MAC_B" ||
+	# shellcheck disable=SC2086 # $index, $peer_ns: zero or two words
+	ip link add bpa $index type "$kind" peer name bpb $peer_ns address "$MAC_B" ||
 		return 1
 	if [ "$gro" = on ]; then
 		ethtool -K bpa gro on && ethtool -K bpb gro on || return 1
@@ -192,21 +192,27 @@ pair_make()
 
 pair_del() { ip link del bpa 2>/dev/null; return 0; }
 
-# ns_rx_packets NS_PID DEV: rx_packets of DEV in the namespace of process
-# NS_PID, from /proc/NS_PID/net/dev ("DEV: bytes packets ...").
-ns_rx_packets()
+# ns_dev_stats NS_PID DEV: DEVSTAT is DEV's line of /proc/NS_PID/net/dev
+# in the namespace of process NS_PID, indexed by the DS_* names below.
+DS_RX_PACKETS=1 DS_RX_DROP=3 DS_TX_PACKETS=9 DS_TX_DROP=11
+ns_dev_stats()
 {
-	local line name rest bytes packets
+	local line name
+	DEVSTAT=()
 	while IFS= read -r line; do
 		name=${line%%:*}
 		name=${name// /}
 		[ "$name" = "$2" ] || continue
-		rest=${line#*:}
-		read -r bytes packets _ <<<"$rest"
-		echo "$packets"
+		read -ra DEVSTAT <<<"${line#*:}"
 		return 0
 	done <"/proc/$1/net/dev"
 	return 1
+}
+
+# ns_rx_packets NS_PID DEV: rx_packets of DEV in the namespace of NS_PID.
+ns_rx_packets()
+{
+	ns_dev_stats "$1" "$2" && echo "${DEVSTAT[$DS_RX_PACKETS]}"
 }
 
 # peer_rx: packets the B end received (its counters start at 0).

@@ -13,18 +13,21 @@
 #
 # xdp_drop_pair: XDP_DROP on the B end; the frames its program dropped
 # (ethtool -S, per rx queue: vpair's xdp_drop, veth's xdp_drops).
-# xdp_tx_pair: XDP_TX on the B end; the frames back at the A end (its
-# rx_packets). A frame XDP_TX could not send is an rx drop of one of the
+# xdp_tx_pair: XDP_TX on the B end, XDP_PASS on the A end; the frames
+# back at the A end (its rx_packets). A frame XDP_TX could not send is an rx drop of one of the
 # ends (vpair counts it at B, veth at A).
 # xdp_redirect_pair: pktgen on a veth whose peer's program redirects
 # every frame into the A end (ifindex XDP_REDIRECT_IFINDEX); the frames
 # at the B end (its rx_packets). A frame the A end could not take is its
 # tx drop, for both kinds.
 #
-# veth takes frames from XDP_TX or a redirect only at an end that runs
-# NAPI, which a program or GRO on that end turns on: GRO is on on both
-# ends for those two metrics, for both kinds. Left out when the XDP
-# objects could not be built (no clang or libbpf-dev on the host).
+# veth takes frames from a redirect only at an end that runs NAPI, which
+# a program or GRO on that end turns on: GRO is on on both ends for the
+# redirect, for both kinds. XDP_TX frames wait in a veth end's ring until
+# something else schedules its NAPI unless the end has a program (6.12's
+# veth_xdp_flush() kicks only a peer with one): the A end runs XDP_PASS
+# for xdp_tx_pair, for both kinds. Left out when the XDP objects could not
+# be built (no clang or libbpf-dev on the host).
 
 PAIR_XDP_COUNT=${PAIR_XDP_COUNT:-30000}
 PAIR_XDP_INDEX=4242	# XDP_REDIRECT_IFINDEX in selftests/xdp_act.h
@@ -39,9 +42,11 @@ xdp_attach()
 xdp_make()
 {
 	case $2 in
-	drop | tx)
-		pair_make "$1" "$(xdp_gro "$2")" &&
-			xdp_attach bpb "$2" "$NS_B" ;;
+	drop)
+		pair_make "$1" off && xdp_attach bpb drop "$NS_B" ;;
+	tx)
+		pair_make "$1" off && xdp_attach bpb tx "$NS_B" &&
+			xdp_attach bpa pass ;;
 	redirect)
 		pair_make "$1" on "$PAIR_XDP_INDEX" &&
 			ip link add vxa type veth peer name vxb &&
@@ -52,8 +57,6 @@ xdp_make()
 			xdp_attach vxb redirect ;;
 	esac
 }
-
-xdp_gro() { [ "$1" = drop ] && echo off || echo on; }
 
 xdp_del()
 {
@@ -158,13 +161,13 @@ pair_xdp_round()
 }
 
 if [ -f "$BIN/xdp_drop.bpf.o" ] && [ -f "$BIN/xdp_tx.bpf.o" ] &&
-	[ -f "$BIN/xdp_redirect.bpf.o" ]; then
+	[ -f "$BIN/xdp_pass.bpf.o" ] && [ -f "$BIN/xdp_redirect.bpf.o" ]; then
 	bench_add xdp_drop_pair pair "64B UDP from pktgen into an end whose peer runs native XDP_DROP" \
 		pps:pps:up -- pair_xdp_round drop
-	bench_add xdp_tx_pair pair "64B UDP from pktgen bounced back by native XDP_TX on the peer, GRO on" \
+	bench_add xdp_tx_pair pair "64B UDP from pktgen bounced back by native XDP_TX on the peer, XDP_PASS on the end" \
 		pps:pps:up -- pair_xdp_round tx
 	bench_add xdp_redirect_pair pair "64B UDP from pktgen on a veth, XDP_REDIRECT into an end, counted at its peer, GRO on" \
 		pps:pps:up -- pair_xdp_round redirect
 else
-	echo "# xdp_*_pair skipped: no $BIN/xdp_{drop,tx,redirect}.bpf.o (clang or libbpf-dev missing)"
+	echo "# xdp_*_pair skipped: no $BIN/xdp_{drop,tx,pass,redirect}.bpf.o (clang or libbpf-dev missing)"
 fi

@@ -176,9 +176,37 @@ struct vpair_tun_framing {
 	struct list_head	*rx_list;	/* NULL: each one at once */
 };
 
+/*
+ * The settings one read or write works with. Legacy virtio_net_hdrs are
+ * native-endian; TUNSETVNETLE forces little-endian. Inline: every packet
+ * of the one-packet read and write paths starts here.
+ */
+static inline void vpair_tun_framing_get(const struct vpair_tun_dev *tdev,
+					 struct vpair_tun_framing *framing)
+{
+	framing->flags = READ_ONCE(tdev->flags);
+	framing->vnet_hdr_sz = READ_ONCE(tdev->vnet_hdr_sz);
+	framing->vnet_le = READ_ONCE(tdev->vnet_le) ||
+			   virtio_legacy_is_little_endian();
+	framing->rx_list = NULL;
+}
+
+/* The bytes @skb takes on read: tun_pi, virtio_net_hdr, frame with its tag. */
+static inline size_t vpair_tun_chr_framed_len(const struct sk_buff *skb,
+					      const struct vpair_tun_framing *framing)
+{
+	size_t len = skb->len;
+
+	if (skb_vlan_tag_present(skb))
+		len += VLAN_HLEN;
+	if (framing->flags & IFF_VNET_HDR)
+		len += framing->vnet_hdr_sz;
+	if (!(framing->flags & IFF_NO_PI))
+		len += sizeof(struct tun_pi);
+	return len;
+}
+
 /* tun_vnet.c: virtio_net_hdr on the char device */
-void vpair_tun_framing_get(const struct vpair_tun_dev *tdev,
-			   struct vpair_tun_framing *framing);
 int vpair_tun_vnet_hdr_get(const struct vpair_tun_framing *conf,
 			   struct iov_iter *from, size_t *len,
 			   struct virtio_net_hdr_v1_hash_tunnel *vhdr);
@@ -191,8 +219,6 @@ int vpair_tun_vnet_hdr_put(const struct vpair_tun_framing *conf,
 			   struct iov_iter *to);
 
 /* tun_chr.c: one packet of a read or write, as tun frames it */
-size_t vpair_tun_chr_framed_len(const struct sk_buff *skb,
-				const struct vpair_tun_framing *framing);
 struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
 				   struct vpair_tun_dev *tdev,
 				   const struct vpair_tun_framing *framing,

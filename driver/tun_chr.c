@@ -131,30 +131,15 @@ static void vpair_tun_chr_put_dev(struct vpair_tun_dev *tdev,
 	netdev_put(tdev->dev, tracker);
 }
 
-/* The bytes @skb takes on read: tun_pi, virtio_net_hdr, frame with its tag. */
-size_t vpair_tun_chr_framed_len(const struct sk_buff *skb,
-				const struct vpair_tun_framing *framing)
-{
-	size_t len = skb->len;
-
-	if (skb_vlan_tag_present(skb))
-		len += VLAN_HLEN;
-	if (framing->flags & IFF_VNET_HDR)
-		len += framing->vnet_hdr_sz;
-	if (!(framing->flags & IFF_NO_PI))
-		len += sizeof(struct tun_pi);
-	return len;
-}
-
 /*
  * The next packet @dev queued, if it takes at most @room bytes framed;
  * else it stays queued (EMSGSIZE). One queued by another device means the
  * file was attached elsewhere since the read began: @dev went away.
  */
-static struct sk_buff *vpair_tun_chr_consume(struct vpair_tun_file *tfile,
-					     struct net_device *dev,
-					     const struct vpair_tun_framing *framing,
-					     size_t room, int *err)
+static __always_inline struct sk_buff *
+vpair_tun_chr_consume(struct vpair_tun_file *tfile, struct net_device *dev,
+		      const struct vpair_tun_framing *framing, size_t room,
+		      int *err)
 {
 	struct ptr_ring *ring = &tfile->ring;
 	struct sk_buff *skb;
@@ -182,26 +167,15 @@ static bool vpair_tun_chr_gone(struct vpair_tun_file *tfile,
 	       rcu_access_pointer(tfile->tdev) != tdev;
 }
 
-/*
- * The next packet for a read, waiting for one unless @noblock. A packet
- * bigger than @room framed stays queued (EMSGSIZE).
- */
-struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
-				   struct vpair_tun_dev *tdev,
-				   const struct vpair_tun_framing *framing,
-				   bool noblock, size_t room, int *err)
+/* Nothing was queued when a read began: wait for a packet. */
+static noinline struct sk_buff *vpair_tun_chr_wait(struct vpair_tun_file *tfile,
+						   struct vpair_tun_dev *tdev,
+						   const struct vpair_tun_framing *framing,
+						   size_t room, int *err)
 {
 	struct net_device *dev = tdev->dev;
 	DECLARE_WAITQUEUE(wait, current);
 	struct sk_buff *skb;
-
-	skb = vpair_tun_chr_consume(tfile, dev, framing, room, err);
-	if (skb || *err)
-		return skb;
-	if (noblock) {
-		*err = -EAGAIN;
-		return NULL;
-	}
 
 	add_wait_queue(&tfile->wq, &wait);
 	for (;;) {
@@ -222,6 +196,36 @@ struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
 	__set_current_state(TASK_RUNNING);
 	remove_wait_queue(&tfile->wq, &wait);
 	return skb;
+}
+
+/*
+ * The next packet for a read, waiting for one unless @noblock. A packet
+ * bigger than @room framed stays queued (EMSGSIZE). Always inline: the
+ * one-packet read pays no call for what it does on every packet.
+ */
+static __always_inline struct sk_buff *
+__vpair_tun_chr_recv(struct vpair_tun_file *tfile, struct vpair_tun_dev *tdev,
+		     const struct vpair_tun_framing *framing, bool noblock,
+		     size_t room, int *err)
+{
+	struct sk_buff *skb;
+
+	skb = vpair_tun_chr_consume(tfile, tdev->dev, framing, room, err);
+	if (skb || *err)
+		return skb;
+	if (noblock) {
+		*err = -EAGAIN;
+		return NULL;
+	}
+	return vpair_tun_chr_wait(tfile, tdev, framing, room, err);
+}
+
+struct sk_buff *vpair_tun_chr_recv(struct vpair_tun_file *tfile,
+				   struct vpair_tun_dev *tdev,
+				   const struct vpair_tun_framing *framing,
+				   bool noblock, size_t room, int *err)
+{
+	return __vpair_tun_chr_recv(tfile, tdev, framing, noblock, room, err);
 }
 
 /* The frame, with a VLAN-accelerated tag put back in after the MACs. */
@@ -249,9 +253,9 @@ static void vpair_tun_chr_put_frame(struct sk_buff *skb, int vlan_hlen,
 }
 
 /* Like tun, a packet counts as transmitted once userspace has read it. */
-static ssize_t vpair_tun_chr_put(struct sk_buff *skb,
-				 const struct vpair_tun_framing *framing,
-				 struct iov_iter *to)
+static __always_inline ssize_t
+vpair_tun_chr_put(struct sk_buff *skb, const struct vpair_tun_framing *framing,
+		  struct iov_iter *to)
 {
 	int vlan_hlen = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
 	ssize_t total = vpair_tun_chr_framed_len(skb, framing);
@@ -280,9 +284,10 @@ static ssize_t vpair_tun_chr_put(struct sk_buff *skb,
  * Copy a packet taken off the ring to a reader and free it. Returns its
  * full framed length: a short buffer truncates it, like tun.
  */
-ssize_t vpair_tun_chr_put_one(struct sk_buff *skb,
-			      const struct vpair_tun_framing *framing,
-			      struct iov_iter *to)
+static __always_inline ssize_t
+__vpair_tun_chr_put_one(struct sk_buff *skb,
+			const struct vpair_tun_framing *framing,
+			struct iov_iter *to)
 {
 	ssize_t ret;
 
@@ -293,6 +298,13 @@ ssize_t vpair_tun_chr_put_one(struct sk_buff *skb,
 	}
 	consume_skb(skb);
 	return ret;
+}
+
+ssize_t vpair_tun_chr_put_one(struct sk_buff *skb,
+			      const struct vpair_tun_framing *framing,
+			      struct iov_iter *to)
+{
+	return __vpair_tun_chr_put_one(skb, framing, to);
 }
 
 static ssize_t vpair_tun_chr_read(struct vpair_tun_file *tfile,
@@ -306,11 +318,11 @@ static ssize_t vpair_tun_chr_read(struct vpair_tun_file *tfile,
 	int err = 0;
 
 	vpair_tun_framing_get(tdev, &framing);
-	skb = vpair_tun_chr_recv(tfile, tdev, &framing, noblock, SIZE_MAX,
-				 &err);
+	skb = __vpair_tun_chr_recv(tfile, tdev, &framing, noblock, SIZE_MAX,
+				   &err);
 	if (!skb)
 		return err;
-	ret = vpair_tun_chr_put_one(skb, &framing, to);
+	ret = __vpair_tun_chr_put_one(skb, &framing, to);
 	/* a truncated packet reads as what was copied, like tun */
 	return ret < 0 ? ret : min_t(ssize_t, ret, len);
 }

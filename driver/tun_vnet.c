@@ -16,21 +16,6 @@
 
 #define VPAIR_TUN_VNET_TNL_SZ	sizeof(struct virtio_net_hdr_v1_hash_tunnel)
 
-/* Legacy headers are native-endian; TUNSETVNETLE forces little-endian. */
-static bool vpair_tun_vnet_is_le(bool vnet_le)
-{
-	return vnet_le || virtio_legacy_is_little_endian();
-}
-
-void vpair_tun_framing_get(const struct vpair_tun_dev *tdev,
-			   struct vpair_tun_framing *framing)
-{
-	framing->flags = READ_ONCE(tdev->flags);
-	framing->vnet_hdr_sz = READ_ONCE(tdev->vnet_hdr_sz);
-	framing->vnet_le = vpair_tun_vnet_is_le(READ_ONCE(tdev->vnet_le));
-	framing->rx_list = NULL;
-}
-
 static u16 vpair_tun_vnet16(bool le, __virtio16 v)
 {
 	return __virtio16_to_cpu(le, v);

@@ -357,38 +357,7 @@ check_err $? "restoring the channels"
 log_test "channel changes keep a tx queue of the peer from losing its rx queue"
 
 # 10: programs swapped and detached under a TCP stream (with GRO too)
-tcp_xfer()
-{
-	local port=$((5000 + RANDOM % 1000))
-
-	nsx "$NS2" python3 -c '
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.23.9.2", int(sys.argv[1])))
-s.listen(1)
-c, _ = s.accept()
-n = 0
-while True:
-    d = c.recv(1 << 16)
-    if not d:
-        break
-    n += len(d)
-print(n)' "$port" >"$TMPD/bytes" &
-	local srv=$!
-	nsx "$NS1" python3 -c '
-import socket, sys, time
-for _ in range(200):
-    try:
-        s = socket.create_connection(("10.23.9.2", int(sys.argv[1])))
-        break
-    except ConnectionRefusedError:
-        time.sleep(0.05)
-s.sendall(b"x" * int(sys.argv[2]))
-s.close()' "$port" "$1"
-	wait "$srv"
-}
-tcp_xfer 4000000 &
+tcp_xfer "$NS1" "$NS2" 10.23.9.2 4000000 >"$TMPD/bytes" &
 xfer=$!
 for i in 1 2 3 4 5 6 7 8; do
 	xdp_on "$NS2" vb pass || check_err 1 "attach $i under traffic"

@@ -216,9 +216,8 @@ static bool vpair_xdp_refuse(const struct vpair_end *priv,
 {
 	const struct ethhdr *eth = frame->data;
 
-	if (likely(frame->len >= ETH_HLEN) &&
-	    (priv->mode != VPAIR_MODE_L3 || eth->h_proto == htons(ETH_P_IP) ||
-	     eth->h_proto == htons(ETH_P_IPV6)))
+	if (likely(frame->len >= ETH_HLEN &&
+		   vpair_pair_proto_ok(priv, eth->h_proto)))
 		return false;
 	xdp_return_frame(frame);
 	(*dropped)++;

@@ -67,10 +67,21 @@ static unsigned int vpair_xdp_max_mtu(const struct net_device *peer)
 
 /* --- metadata kfuncs: what the skb behind the buffer carries ------------ */
 
+/*
+ * The skb behind a buffer of ours, or NULL. Only a buffer on one of the
+ * end's own rx queues is ours: kernels before the core refused a bound
+ * program in generic mode (6.14, and its stable backports) could run one
+ * on the core's own buffer, which has no skb beside it.
+ */
 static struct sk_buff *vpair_xdp_skb_of(const struct xdp_md *ctx)
 {
 	const struct xdp_buff *xdp = (const void *)ctx;
+	const struct xdp_rxq_info *rxq = xdp->rxq;
+	const struct vpair_end *priv = netdev_priv(rxq->dev);
 
+	if (!priv->rxq || rxq->queue_index >= rxq->dev->num_rx_queues ||
+	    rxq != &priv->rxq[rxq->queue_index].xdp_rxq)
+		return NULL;
 	return container_of(xdp, struct vpair_xdp_buff, xdp)->skb;
 }
 
@@ -81,8 +92,12 @@ static struct sk_buff *vpair_xdp_skb_of(const struct xdp_md *ctx)
  */
 static int vpair_xdp_rx_timestamp(const struct xdp_md *ctx, u64 *timestamp)
 {
-	ktime_t ts = skb_hwtstamps(vpair_xdp_skb_of(ctx))->hwtstamp;
+	struct sk_buff *skb = vpair_xdp_skb_of(ctx);
+	ktime_t ts;
 
+	if (!skb)
+		return -EOPNOTSUPP;
+	ts = skb_hwtstamps(skb)->hwtstamp;
 	if (!ts)
 		return -ENODATA;
 	*timestamp = ktime_to_ns(ts);
@@ -180,8 +195,11 @@ static int vpair_xdp_rx_hash(const struct xdp_md *ctx, u32 *hash,
 			     enum xdp_rss_hash_type *rss_type)
 {
 	struct sk_buff *skb = vpair_xdp_skb_of(ctx);
-	u32 h = skb_get_hash(skb);
+	u32 h;
 
+	if (!skb)
+		return -EOPNOTSUPP;
+	h = skb_get_hash(skb);
 	if (!h)
 		return -ENODATA;
 	*hash = h;
@@ -195,6 +213,8 @@ static int vpair_xdp_rx_vlan_tag(const struct xdp_md *ctx, __be16 *vlan_proto,
 {
 	const struct sk_buff *skb = vpair_xdp_skb_of(ctx);
 
+	if (!skb)
+		return -EOPNOTSUPP;
 	if (!skb_vlan_tag_present(skb))
 		return -ENODATA;
 	*vlan_proto = skb->vlan_proto;

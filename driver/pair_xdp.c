@@ -673,7 +673,7 @@ static bool vpair_xdp_csum(struct sk_buff *skb, const struct xdp_buff *xdp)
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
 		return true;
 	/* a CRC (SCTP) is not ours to fill in: see vpair_xdp_fix_features */
-	if (skb->csum_not_inet)
+	if (skb_csum_is_sctp(skb))
 		return false;
 	if ((void *)start < xdp->data || (void *)(sum + 1) > xdp->data_end)
 		return false;

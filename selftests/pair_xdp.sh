@@ -71,14 +71,26 @@ link_up()
 mac_of() { ns_sysfs "$1" "$2" address; }
 
 # recv_start NS ADDR PORT: a UDP socket at ADDR:PORT in NS that counts
-# datagrams until one says END; recv_count prints how many.
+# datagrams until one says END; recv_count prints how many. A bind that
+# finds the port taken is retried for a while: on 6.1.0-57 a port of a
+# namespace made for the test was seen taken, one round after another.
 recv_start()
 {
 	rm -f "$TMPD/ready"
 	nsx "$1" python3 -c '
-import socket, sys
+import errno, socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((sys.argv[1], int(sys.argv[2])))
+for _ in range(100):
+    try:
+        s.bind((sys.argv[1], int(sys.argv[2])))
+        break
+    except OSError as e:
+        if e.errno != errno.EADDRINUSE:
+            raise
+        time.sleep(0.1)
+else:
+    print("port", sys.argv[2], "stayed taken", file=sys.stderr)
+    sys.exit(1)
 open(sys.argv[3], "w").close()
 s.settimeout(30)
 n = 0

@@ -106,6 +106,14 @@ struct vpair_pair_sum {
 	u64	bytes;
 };
 
+/* What may leave an end: in l3 mode only IP crosses the pair. */
+static inline bool vpair_pair_proto_ok(const struct vpair_end *priv,
+				       __be16 proto)
+{
+	return priv->mode != VPAIR_MODE_L3 || proto == htons(ETH_P_IP) ||
+	       proto == htons(ETH_P_IPV6);
+}
+
 /* The rx queue of @dev that a packet from the peer's tx queue @txq lands on. */
 static inline u16 vpair_pair_rxq_of(const struct net_device *dev, u16 txq)
 {

@@ -47,13 +47,6 @@ static int vpair_pair_stop(struct net_device *dev)
 	return 0;
 }
 
-/* In l3 mode only IP crosses the pair. */
-static bool vpair_pair_l3_ok(const struct sk_buff *skb)
-{
-	return skb->protocol == htons(ETH_P_IP) ||
-	       skb->protocol == htons(ETH_P_IPV6);
-}
-
 /*
  * Hand @skb to @peer's stack: to the backlog, or to the ring of the
  * peer's rx queue in NAPI mode. __dev_forward_skb() scrubs the skb when
@@ -78,7 +71,7 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* AF_PACKET may hand us frames shorter than a link-layer header */
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
 		goto drop;
-	if (priv->mode == VPAIR_MODE_L3 && unlikely(!vpair_pair_l3_ok(skb)))
+	if (unlikely(!vpair_pair_proto_ok(priv, skb->protocol)))
 		goto drop;
 
 	/* tx queue N of this end feeds rx queue N of the peer */

@@ -23,18 +23,35 @@
  * to what one page holds and the peer does not segment in software
  * late (no GSO offloads), as on veth without a frags program. Every tx
  * queue of the peer must feed an rx queue of the end (channels).
+ *
+ * A program bound to an end (BPF_F_XDP_DEV_BOUND_ONLY) reads what the
+ * skb behind its buffer carries through the XDP metadata kfuncs: the
+ * hash, the out-of-band VLAN tag, the hardware receive timestamp.
  */
 #include <linux/bpf.h>
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
 #include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <net/checksum.h>
+#include <net/ipv6.h>
 #include <net/xdp.h>
 #include <trace/events/xdp.h>
 
 #include "pair.h"
 
 #define VPAIR_XDP_HEADROOM	(XDP_PACKET_HEADROOM + NET_IP_ALIGN)
+
+/*
+ * The buffer a program runs on and the skb it is: what the metadata
+ * kfuncs, given the buffer as their context, read the skb's fields from.
+ * Every buffer an end's program sees has one.
+ */
+struct vpair_xdp_buff {
+	struct xdp_buff	xdp;
+	struct sk_buff	*skb;
+};
 
 /* The largest frame, link-layer header included, that one page holds. */
 static unsigned int vpair_xdp_max_frame(void)
@@ -48,12 +65,180 @@ static unsigned int vpair_xdp_max_mtu(const struct net_device *peer)
 	return vpair_xdp_max_frame() - peer->hard_header_len - VLAN_HLEN;
 }
 
-/* Advertised from the start: an end takes frames with or without a program. */
+/* --- metadata kfuncs: what the skb behind the buffer carries ------------ */
+
+/*
+ * The skb behind a buffer of ours, or NULL. Only a buffer on one of the
+ * end's own rx queues is ours: kernels before the core refused a bound
+ * program in generic mode (6.14, and its stable backports) could run one
+ * on the core's own buffer, which has no skb beside it.
+ */
+static struct sk_buff *vpair_xdp_skb_of(const struct xdp_md *ctx)
+{
+	const struct xdp_buff *xdp = (const void *)ctx;
+	const struct xdp_rxq_info *rxq = xdp->rxq;
+	const struct vpair_end *priv = netdev_priv(rxq->dev);
+
+	if (!priv->rxq || rxq->queue_index >= rxq->dev->num_rx_queues ||
+	    rxq != &priv->rxq[rxq->queue_index].xdp_rxq)
+		return NULL;
+	return container_of(xdp, struct vpair_xdp_buff, xdp)->skb;
+}
+
+/*
+ * Where the kfuncs' documentation says -ENODATA for metadata a packet
+ * does not have, we say it: no hardware timestamp, no hash, no stripped
+ * tag. (veth answers 0 with a zero timestamp.)
+ */
+static int vpair_xdp_rx_timestamp(const struct xdp_md *ctx, u64 *timestamp)
+{
+	struct sk_buff *skb = vpair_xdp_skb_of(ctx);
+	ktime_t ts;
+
+	if (!skb)
+		return -EOPNOTSUPP;
+	ts = skb_hwtstamps(skb)->hwtstamp;
+	if (!ts)
+		return -ENODATA;
+	*timestamp = ktime_to_ns(ts);
+	return 0;
+}
+
+/* The bits of a hash that covers the ports (or the SPI) of @proto. */
+static u32 vpair_xdp_rss_l4(u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return XDP_RSS_L4 | XDP_RSS_L4_TCP;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return XDP_RSS_L4 | XDP_RSS_L4_UDP;
+	case IPPROTO_SCTP:
+		return XDP_RSS_L4 | XDP_RSS_L4_SCTP;
+	case IPPROTO_ESP:
+	case IPPROTO_AH:
+		return XDP_RSS_L4 | XDP_RSS_L4_IPSEC;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return XDP_RSS_L4 | XDP_RSS_L4_ICMP;
+	default:
+		return XDP_RSS_L4;
+	}
+}
+
+/* An IPv6 extension header (ESP and AH count as L4 here). */
+static bool vpair_xdp_ipv6_ext(u8 nexthdr)
+{
+	return nexthdr == NEXTHDR_HOP || nexthdr == NEXTHDR_ROUTING ||
+	       nexthdr == NEXTHDR_FRAGMENT || nexthdr == NEXTHDR_DEST;
+}
+
+/*
+ * What @skb's hash covers, as far as the packet tells: the L3 protocol
+ * (DYNHDR for IPv4 options or an IPv6 extension header first) and, when
+ * the hash covers ports (l4_hash), the L4 protocol. The skb's data is
+ * at its link-layer header and skb->protocol is what eth_type_trans()
+ * found there: the L3 header follows, behind any tag left in the frame.
+ */
+static enum xdp_rss_hash_type vpair_xdp_rss_type(const struct sk_buff *skb)
+{
+	union {
+		struct vlan_hdr	vlan;
+		struct iphdr	v4;
+		struct ipv6hdr	v6;
+	} buf;
+	__be16 l3 = skb->protocol;
+	const struct ipv6hdr *ip6h;
+	const struct vlan_hdr *vh;
+	const struct iphdr *iph;
+	int off = ETH_HLEN;
+	u32 type = 0;
+	u8 proto = 0;
+	int depth;
+
+	for (depth = 0; eth_type_vlan(l3) && depth < VLAN_MAX_DEPTH; depth++) {
+		vh = skb_header_pointer(skb, off, sizeof(*vh), &buf);
+		if (!vh)
+			break;
+		l3 = vh->h_vlan_encapsulated_proto;
+		off += VLAN_HLEN;
+	}
+
+	switch (l3) {
+	case htons(ETH_P_IP):
+		iph = skb_header_pointer(skb, off, sizeof(*iph), &buf);
+		if (!iph)
+			break;
+		type = XDP_RSS_L3_IPV4;
+		if (iph->ihl > 5)
+			type |= XDP_RSS_L3_DYNHDR;
+		proto = iph->protocol;
+		break;
+	case htons(ETH_P_IPV6):
+		ip6h = skb_header_pointer(skb, off, sizeof(*ip6h), &buf);
+		if (!ip6h)
+			break;
+		type = XDP_RSS_L3_IPV6;
+		proto = ip6h->nexthdr;
+		/* the L4 header is behind ones not read here */
+		if (vpair_xdp_ipv6_ext(proto))
+			type |= XDP_RSS_L3_DYNHDR;
+		break;
+	}
+	if (skb->l4_hash)
+		type |= vpair_xdp_rss_l4(proto);
+	return type;
+}
+
+/* The skb's hash (computed now if it has none yet). */
+static int vpair_xdp_rx_hash(const struct xdp_md *ctx, u32 *hash,
+			     enum xdp_rss_hash_type *rss_type)
+{
+	struct sk_buff *skb = vpair_xdp_skb_of(ctx);
+	u32 h;
+
+	if (!skb)
+		return -EOPNOTSUPP;
+	h = skb_get_hash(skb);
+	if (!h)
+		return -ENODATA;
+	*hash = h;
+	*rss_type = vpair_xdp_rss_type(skb);
+	return 0;
+}
+
+/* The tag the sender's VLAN offload left out of band, if any. */
+static int vpair_xdp_rx_vlan_tag(const struct xdp_md *ctx, __be16 *vlan_proto,
+				 u16 *vlan_tci)
+{
+	const struct sk_buff *skb = vpair_xdp_skb_of(ctx);
+
+	if (!skb)
+		return -EOPNOTSUPP;
+	if (!skb_vlan_tag_present(skb))
+		return -ENODATA;
+	*vlan_proto = skb->vlan_proto;
+	*vlan_tci = skb_vlan_tag_get(skb);
+	return 0;
+}
+
+static const struct xdp_metadata_ops vpair_xdp_metadata_ops = {
+	.xmo_rx_timestamp	= vpair_xdp_rx_timestamp,
+	.xmo_rx_hash		= vpair_xdp_rx_hash,
+	.xmo_rx_vlan_tag	= vpair_xdp_rx_vlan_tag,
+};
+
+/*
+ * Advertised from the start: an end takes frames with or without a
+ * program, and has the metadata kfuncs where the kernel has their
+ * current form (compat.h).
+ */
 void vpair_xdp_setup(struct net_device *dev)
 {
 	xdp_set_features_flag(dev, NETDEV_XDP_ACT_BASIC |
 			      NETDEV_XDP_ACT_REDIRECT |
 			      NETDEV_XDP_ACT_NDO_XMIT);
+	compat_set_xdp_metadata_ops(dev, &vpair_xdp_metadata_ops);
 }
 
 static struct bpf_prog *vpair_xdp_prog_of(struct net_device *dev)
@@ -196,13 +381,20 @@ static unsigned int vpair_xdp_max_len(const struct net_device *peer)
 	return READ_ONCE(peer->mtu) + peer->hard_header_len + VLAN_HLEN;
 }
 
+/*
+ * The frame as an skb of @peer's. Its network header is where a
+ * transmitted packet has it, for what dissects it before the stack
+ * does (the hash of a metadata kfunc, RPS).
+ */
 static struct sk_buff *vpair_xdp_frame_skb(struct xdp_frame *frame,
 					   struct net_device *peer, u16 q)
 {
 	struct sk_buff *skb = xdp_build_skb_from_frame(frame, peer);
 
-	if (skb)
+	if (skb) {
+		skb_reset_network_header(skb);
 		skb_record_rx_queue(skb, q);
+	}
 	return skb;
 }
 
@@ -216,9 +408,8 @@ static bool vpair_xdp_refuse(const struct vpair_end *priv,
 {
 	const struct ethhdr *eth = frame->data;
 
-	if (likely(frame->len >= ETH_HLEN) &&
-	    (priv->mode != VPAIR_MODE_L3 || eth->h_proto == htons(ETH_P_IP) ||
-	     eth->h_proto == htons(ETH_P_IPV6)))
+	if (likely(frame->len >= ETH_HLEN &&
+		   vpair_pair_proto_ok(priv, eth->h_proto)))
 		return false;
 	xdp_return_frame(frame);
 	(*dropped)++;
@@ -415,6 +606,8 @@ static struct sk_buff *vpair_xdp_copy(struct sk_buff *skb)
 		goto err_free_nskb;
 	skb_copy_header(nskb, skb);
 	skb_headers_offset_update(nskb, skb_headroom(nskb) - skb_headroom(skb));
+	/* the one field of the shared info that is the packet's own */
+	skb_hwtstamps(nskb)->hwtstamp = skb_hwtstamps(skb)->hwtstamp;
 	consume_skb(skb);
 	return nskb;
 
@@ -427,15 +620,16 @@ err_free_buf:
 }
 
 static void vpair_xdp_skb_buff(struct vpair_rxq *rq, struct sk_buff *skb,
-			       struct xdp_buff *xdp)
+			       struct vpair_xdp_buff *vxdp)
 {
 	/* the head's tailroom always has room for skb_shared_info */
 	u32 frame_sz = skb_end_pointer(skb) - skb->head +
 		       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 
-	xdp_init_buff(xdp, frame_sz, &rq->xdp_rxq);
-	xdp_prepare_buff(xdp, skb->head, skb_headroom(skb), skb_headlen(skb),
-			 true);
+	xdp_init_buff(&vxdp->xdp, frame_sz, &rq->xdp_rxq);
+	xdp_prepare_buff(&vxdp->xdp, skb->head, skb_headroom(skb),
+			 skb_headlen(skb), true);
+	vxdp->skb = skb;
 }
 
 /* XDP_PASS: @skb becomes what the program left in its buffer. */
@@ -578,9 +772,15 @@ static void vpair_xdp_act(struct vpair_rxq *rq, struct bpf_prog *prog,
 struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
 			      struct sk_buff *skb, struct vpair_xdp_poll *p)
 {
-	struct xdp_buff xdp;
+	struct vpair_xdp_buff vxdp;
 	u32 act;
 
+	/*
+	 * The network header where the stack will put it, behind the
+	 * link-layer header: what dissects the packet meanwhile (the hash
+	 * kfunc) then finds it, whatever the sender left there.
+	 */
+	skb_reset_network_header(skb);
 	__skb_push(skb, skb->data - skb_mac_header(skb));
 	if (!vpair_xdp_skb_ready(skb)) {
 		struct sk_buff *nskb = vpair_xdp_copy(skb);
@@ -592,13 +792,13 @@ struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
 		skb = nskb;
 	}
 
-	vpair_xdp_skb_buff(rq, skb, &xdp);
-	act = bpf_prog_run_xdp(prog, &xdp);
+	vpair_xdp_skb_buff(rq, skb, &vxdp);
+	act = bpf_prog_run_xdp(prog, &vxdp.xdp);
 	if (act == XDP_PASS) {
 		p->n[VPAIR_XDP_PASS]++;
-		return vpair_xdp_pass(rq, skb, &xdp);
+		return vpair_xdp_pass(rq, skb, &vxdp.xdp);
 	}
-	vpair_xdp_act(rq, prog, skb, &xdp, act, p);
+	vpair_xdp_act(rq, prog, skb, &vxdp.xdp, act, p);
 	return NULL;
 }
 

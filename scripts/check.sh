@@ -68,7 +68,7 @@ run_kernel()
 	verdict $rc "$kver: build vpair.ko with W=1, no warnings"
 	[ $rc -eq 0 ] || return
 
-	(cd "$stage/tree" && "$TOP/scripts/vm/run.sh" --log "$console" "$kver" -- \
+	(cd "$stage/tree" && "$TOP/scripts/vm/run.sh" --detectors --log "$console" "$kver" -- \
 		"$stage/tree/scripts/check-guest.sh" "$src/vpair.ko" "$TOP") >"$out" 2>&1
 	rc=$?
 	cat "$out"

@@ -44,7 +44,10 @@ kver_check()
 # Kernel log lines that fail a run even when every test passed.
 SPLAT='BUG:|WARNING:|Oops|KASAN|refcount_t:|possible circular locking|'
 SPLAT+='possible recursive locking|suspicious RCU usage|lockdep|'
-SPLAT+='unregister_netdevice: waiting|general protection fault|Call Trace:'
+SPLAT+='unregister_netdevice: waiting|general protection fault|Call Trace:|'
+# slub_debug's and page poisoning's reports (run.sh --detectors)
+SPLAT+='BUG [^ ]+ \(|Redzone overwritten|Poison overwritten|Object padding|'
+SPLAT+='pagealloc: (memory corruption|single bit error)'
 
 # verdict RC TEXT: one result line of a check, "ok - TEXT" if RC is 0,
 # else "not ok - TEXT" ($VERDICT_PREFIX goes before TEXT); counted in

@@ -393,6 +393,43 @@ ns_addr_up()
 	ip -n "$1" addr add "$3" dev "$2" && ip -n "$1" link set "$2" up
 }
 
+# tcp_xfer FROM_NS TO_NS ADDR BYTES: send BYTES over TCP from FROM_NS to a
+# listener on ADDR in TO_NS; prints how many bytes arrived.
+tcp_xfer()
+{
+	local port=$((5000 + RANDOM % 1000)) out srv
+
+	out=$(mktemp) || return 1
+	ip netns exec "$2" python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(1)
+c, _ = s.accept()
+n = 0
+while True:
+    d = c.recv(1 << 16)
+    if not d:
+        break
+    n += len(d)
+print(n)' "$3" "$port" >"$out" &
+	srv=$!
+	ip netns exec "$1" python3 -c '
+import socket, sys, time
+for _ in range(200):
+    try:
+        s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.05)
+s.sendall(b"x" * int(sys.argv[3]))
+s.close()' "$3" "$port" "$4"
+	wait "$srv"
+	cat "$out"
+	rm -f "$out"
+}
+
 # no_links [NS]: NS (default: $NS) holds no netdev but lo.
 no_links()
 {

@@ -51,39 +51,8 @@ ip_in() { nsx "$1" awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp; }
 flag() { nsx "$1" ethtool -k "$2" | awk -v f="$3:" '$1 == f { print $2 }'; }
 estat() { nsx "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'; }
 
-# tcp_xfer BYTES: BYTES over TCP from va to vb; prints what arrived.
-tcp_xfer()
-{
-	local port=$((5000 + RANDOM % 1000))
-
-	nsx "$NS2" python3 -c '
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.23.7.2", int(sys.argv[1])))
-s.listen(1)
-c, _ = s.accept()
-n = 0
-while True:
-    d = c.recv(1 << 16)
-    if not d:
-        break
-    n += len(d)
-print(n)' "$port" >"$TMPD/rx" &
-	local srv=$!
-	nsx "$NS" python3 -c '
-import socket, sys, time
-for _ in range(200):
-    try:
-        s = socket.create_connection(("10.23.7.2", int(sys.argv[1])))
-        break
-    except ConnectionRefusedError:
-        time.sleep(0.05)
-s.sendall(b"x" * int(sys.argv[2]))
-s.close()' "$port" "$1"
-	wait "$srv"
-	cat "$TMPD/rx"
-}
+# tcp_to_vb BYTES: BYTES over TCP from va to vb; prints what arrived.
+tcp_to_vb() { tcp_xfer "$NS" "$NS2" 10.23.7.2 "$1"; }
 
 # merged BYTES: ratio check of IP packets received vs frames on vb, as
 # "rx_frames ip_packets" of one transfer.
@@ -93,7 +62,7 @@ xfer_counts()
 
 	rx0=$(stat_of "$NS2" vb rx_packets)
 	ip0=$(ip_in "$NS2")
-	got=$(tcp_xfer "$1")
+	got=$(tcp_to_vb "$1")
 	[ "$got" = "$1" ] || check_err 1 "only $got of $1 bytes arrived"
 	echo $(($(stat_of "$NS2" vb rx_packets) - rx0)) $(($(ip_in "$NS2") - ip0))
 }
@@ -153,7 +122,7 @@ check_err $? "a size set while NAPI is off is kept"
 log_test "ethtool -G rx sets the ring (256 default, 32768 max, 0 and more refused)"
 
 # 5: resizes under traffic lose no TCP byte
-tcp_xfer 4000000 >"$TMPD/bytes" &
+tcp_to_vb 4000000 >"$TMPD/bytes" &
 xfer=$!
 for size in 16 4096 64 1024 1 256; do
 	nsx "$NS2" ethtool -G vb rx "$size"
@@ -165,7 +134,7 @@ check_err $? "$(cat "$TMPD/bytes") of 4000000 bytes arrived"
 log_test "ring resizes under traffic: the stream arrives whole"
 
 # 6: channel changes under traffic, on both ends
-tcp_xfer 4000000 >"$TMPD/bytes" &
+tcp_to_vb 4000000 >"$TMPD/bytes" &
 xfer=$!
 for n in 2 1 2 1; do
 	nsx "$NS2" ethtool -L vb rx "$n" tx "$n" 2>/dev/null
@@ -350,7 +319,7 @@ fi
 # rx queues name their NAPI instance while GRO is on
 nsx "$NS" ethtool -L va rx 2 tx 2 2>/dev/null
 nsx "$NS2" ethtool -L vb rx 2 tx 2 2>/dev/null
-tcp_xfer 100000 >/dev/null
+tcp_to_vb 100000 >/dev/null
 busywait 30 drained
 qs=$(nsx "$NS2" python3 "$QSTATS" "$(ns_sysfs "$NS2" vb ifindex)" dev)
 case "$qs" in

@@ -6,6 +6,7 @@ vpair_qstats.py IFINDEX dev     device totals:   rx_packets rx_bytes tx_packets 
 vpair_qstats.py IFINDEX queue   one line a queue: rx|tx ID packets bytes
 vpair_qstats.py IFINDEX napi    one line an rx queue: ID NAPI_ID (0: none)
 vpair_qstats.py IFINDEX xdp     the device's xdp-features bit mask
+vpair_qstats.py IFINDEX xdp-meta  its xdp-rx-metadata-features bit mask
 
 A refused request prints its errno name and exits 2.
 """
@@ -18,7 +19,7 @@ import sys
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 CMD_DEV_GET, CMD_QUEUE_GET, CMD_QSTATS_GET = 1, 10, 12
-A_DEV_IFINDEX, A_DEV_XDP_FEATURES = 1, 3
+A_DEV_IFINDEX, A_DEV_XDP_FEATURES, A_DEV_XDP_RX_METADATA_FEATURES = 1, 3, 5
 A_QUEUE_ID, A_QUEUE_IFINDEX, A_QUEUE_TYPE, A_QUEUE_NAPI_ID = 1, 2, 3, 4
 A_QSTATS_IFINDEX, A_QSTATS_QUEUE_TYPE, A_QSTATS_QUEUE_ID, A_QSTATS_SCOPE = 1, 2, 3, 4
 A_RX_PACKETS, A_RX_BYTES, A_TX_PACKETS, A_TX_BYTES = 8, 9, 10, 11
@@ -81,9 +82,10 @@ def main():
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
     fam = netdev_family(sock)
     idx = struct.pack("I", ifindex)
-    if what == "xdp":
+    if what in ("xdp", "xdp-meta"):
+        a = A_DEV_XDP_FEATURES if what == "xdp" else A_DEV_XDP_RX_METADATA_FEATURES
         for m in request(sock, fam, CMD_DEV_GET, attr(A_DEV_IFINDEX, idx), False):
-            print(num(m.get(A_DEV_XDP_FEATURES, b"")))
+            print(num(m.get(a, b"")))
         return
     if what == "napi":
         for m in request(sock, fam, CMD_QUEUE_GET, attr(A_QUEUE_IFINDEX, idx), True):

@@ -393,4 +393,57 @@ static inline void compat_set_stat_ops(struct net_device *dev,
 }
 #endif
 
+/*
+ * 6.5 named what an RSS hash covers (enum xdp_rss_hash_type); before,
+ * the driver's hash kfunc is built against this stand-in and never set.
+ */
+#ifndef HAVE_XDP_RSS_HASH_TYPE
+enum xdp_rss_hash_type {
+	XDP_RSS_L3_IPV4		= BIT(0),
+	XDP_RSS_L3_IPV6		= BIT(1),
+	XDP_RSS_L3_DYNHDR	= BIT(2),
+	XDP_RSS_L4		= BIT(3),
+	XDP_RSS_L4_TCP		= BIT(4),
+	XDP_RSS_L4_UDP		= BIT(5),
+	XDP_RSS_L4_SCTP		= BIT(6),
+	XDP_RSS_L4_IPSEC	= BIT(7),
+	XDP_RSS_L4_ICMP		= BIT(8),
+};
+#endif
+
+/*
+ * The XDP metadata kfuncs (6.3) have had their current form since 6.8:
+ * the hash with what it covers (6.5), the VLAN tag (6.8). On an older
+ * kernel the driver's ops are built against this stand-in, under a name
+ * of its own (6.3 to 6.7 have an older struct xdp_metadata_ops), and
+ * never set: a program bound to an end gets the core's kfuncs, which
+ * answer -EOPNOTSUPP, and before 6.3 the core refuses to bind one.
+ */
+#ifdef HAVE_XDP_METADATA_OPS_VLAN
+static inline void
+compat_set_xdp_metadata_ops(struct net_device *dev,
+			    const struct xdp_metadata_ops *ops)
+{
+	dev->xdp_metadata_ops = ops;
+}
+#else
+#include <net/xdp.h>
+
+#define xdp_metadata_ops	compat_xdp_metadata_ops
+
+struct xdp_metadata_ops {
+	int	(*xmo_rx_timestamp)(const struct xdp_md *ctx, u64 *timestamp);
+	int	(*xmo_rx_hash)(const struct xdp_md *ctx, u32 *hash,
+			       enum xdp_rss_hash_type *rss_type);
+	int	(*xmo_rx_vlan_tag)(const struct xdp_md *ctx, __be16 *vlan_proto,
+				   u16 *vlan_tci);
+};
+
+static inline void
+compat_set_xdp_metadata_ops(struct net_device *dev,
+			    const struct xdp_metadata_ops *ops)
+{
+}
+#endif
+
 #endif /* _VPAIR_COMPAT_H */

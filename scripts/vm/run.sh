@@ -7,7 +7,9 @@
 # stdout+stderr are streamed to our stdout; the whole kernel console goes to
 # the log file.  Exit status: the command's, 124 on timeout, 125 if the
 # guest died without reporting one.
-# Usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] KVER -- COMMAND...
+# Usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] [--detectors] KVER -- COMMAND...
+#   --detectors boots with the memory-error detectors a Debian kernel has
+#   without a rebuild (see DETECTORS); benchmarks boot without them.
 #   One COMMAND word is run with "bash -c WORD"; several words are run as
 #   a plain command line (arguments kept as they are).
 set -euo pipefail
@@ -20,13 +22,17 @@ TIMEOUT=${VPAIR_VM_TIMEOUT:-1800}
 MEM=2048
 KVER=""
 CMD=()
+APPEND="console=ttyS0,115200 loglevel=7 panic=-1 printk.devkmsg=on mitigations=off"
+# slub's red zones, sanity checks and poisoning; pages poisoned and zeroed
+# on free; KFENCE sampling every 100 ms. Their reports match SPLAT.
+DETECTORS="slub_debug=FZP page_poison=1 init_on_free=1 kfence.sample_interval=100"
 TMP=""
 QPID=""
 DIE_STATUS=125 # failures before the guest reports count as "never reported"
 GUEST_MODULES=(virtio_pci virtio_console 9pnet_virtio 9p overlay virtio_rng)
 
 usage() {
-	echo "usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] $(kver_alternatives) -- COMMAND..." >&2
+	echo "usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] [--detectors] $(kver_alternatives) -- COMMAND..." >&2
 	exit 2
 }
 
@@ -41,6 +47,10 @@ parse_args() {
 			--mem) MEM=$2 ;;
 			esac
 			shift 2
+			;;
+		--detectors)
+			APPEND+=" $DETECTORS"
+			shift
 			;;
 		--) shift && break ;;
 		-*) usage ;;
@@ -154,7 +164,7 @@ qemu_args() {
 	QEMU=(qemu-system-x86_64 -machine q35 "${accel[@]}" -smp 2 -m "$MEM"
 		-nodefaults -no-user-config -nographic -no-reboot -nic none
 		-kernel "$VMLINUZ" -initrd "$TMP/initrd"
-		-append "console=ttyS0,115200 loglevel=7 panic=-1 printk.devkmsg=on mitigations=off"
+		-append "$APPEND"
 		-virtfs "local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap"
 		-device virtio-rng-pci
 		-chardev "file,id=con,path=${LOG//,/,,}" -serial chardev:con

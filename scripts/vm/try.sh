@@ -53,7 +53,7 @@ rc=\$?
 unload_vpair || { echo "try: vpair did not unload"; exit 4; }
 exit \$rc
 GUEST
-(cd "$tree" && "$TOP/scripts/vm/run.sh" --log "$logs/console.log" "$kver" -- \
+(cd "$tree" && "$TOP/scripts/vm/run.sh" --detectors --log "$logs/console.log" "$kver" -- \
 	bash "$stage/guest.sh")
 rc=$?
 grep -E "$SPLAT" "$logs/console.log" && echo "try: kernel log has a splat"

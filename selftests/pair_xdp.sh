@@ -71,26 +71,16 @@ link_up()
 mac_of() { ns_sysfs "$1" "$2" address; }
 
 # recv_start NS ADDR PORT: a UDP socket at ADDR:PORT in NS that counts
-# datagrams until one says END; recv_count prints how many. A bind that
-# finds the port taken is retried for a while: on 6.1.0-57 a port of a
-# namespace made for the test was seen taken, one round after another.
+# datagrams until one says END; recv_wait waits for it and sets GOT to
+# how many (not in a command substitution: a subshell cannot wait for
+# its parent's child, and the next receiver would find the port taken).
 recv_start()
 {
 	rm -f "$TMPD/ready"
 	nsx "$1" python3 -c '
-import errno, socket, sys, time
+import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for _ in range(100):
-    try:
-        s.bind((sys.argv[1], int(sys.argv[2])))
-        break
-    except OSError as e:
-        if e.errno != errno.EADDRINUSE:
-            raise
-        time.sleep(0.1)
-else:
-    print("port", sys.argv[2], "stayed taken", file=sys.stderr)
-    sys.exit(1)
+s.bind((sys.argv[1], int(sys.argv[2])))
 open(sys.argv[3], "w").close()
 s.settimeout(30)
 n = 0
@@ -103,7 +93,7 @@ except socket.timeout:
 	RECV=$!
 	busywait 10 test -f "$TMPD/ready"
 }
-recv_count() { wait "$RECV"; cat "$TMPD/count"; }
+recv_wait() { wait "$RECV"; GOT=$(cat "$TMPD/count"); }
 
 # send NS ADDR PORT COUNT [END]: COUNT 64-byte datagrams, then END if asked
 send()
@@ -154,9 +144,9 @@ check_err $? "ip link shows no program on vb"
 pass0=$(qsum "$NS2" vb xdp_pass)
 recv_start "$NS2" 10.23.9.2 4001
 send "$NS1" 10.23.9.2 4001 "$N" end
-got=$(recv_count)
-[ "$got" = "$N" ]
-check_err $? "XDP_PASS: $got of $N datagrams arrived"
+recv_wait
+[ "$GOT" = "$N" ]
+check_err $? "XDP_PASS: $GOT of $N datagrams arrived"
 if is_vpair; then
 	[ $(($(qsum "$NS2" vb xdp_pass) - pass0)) -eq $((N + 1)) ]
 	check_err $? "xdp_pass counted $(($(qsum "$NS2" vb xdp_pass) - pass0)), sent $((N + 1))"
@@ -175,9 +165,9 @@ for act in drop aborted; do
 	send "$NS1" 10.23.9.2 4002 "$N"
 	xdp_on "$NS2" vb pass
 	send "$NS1" 10.23.9.2 4002 0 end
-	got=$(recv_count)
-	[ "$got" = 0 ]
-	check_err $? "XDP_${act^^}: $got datagrams arrived"
+	recv_wait
+	[ "$GOT" = 0 ]
+	check_err $? "XDP_${act^^}: $GOT datagrams arrived"
 	if is_vpair; then
 		[ $(($(qsum "$NS2" vb "xdp_$act") - n0)) -eq "$N" ]
 		check_err $? "xdp_$act counted $(($(qsum "$NS2" vb "xdp_$act") - n0)) of $N"
@@ -251,13 +241,11 @@ xdp_on "$NS3" vx1 redirect
 check_err $? "attaching xdp_redirect to the veth"
 redirect_round()
 {
-	local got
-
 	recv_start "$NS5" 10.23.10.2 4005
 	send "$NS4" 10.23.10.2 4005 "$N" end
-	got=$(recv_count)
-	[ "$got" = "$N" ]
-	check_err $? "veth -> end, $1: $got of $N datagrams arrived"
+	recv_wait
+	[ "$GOT" = "$N" ]
+	check_err $? "veth -> end, $1: $GOT of $N datagrams arrived"
 }
 if is_vpair; then
 	redirect_round "no program on the end's peer"
@@ -295,9 +283,9 @@ xdp_on "$NS7" vp1 redirect
 check_err $? "attaching xdp_redirect to the end"
 recv_start "$NS8" 10.23.11.2 4006
 send "$NS6" 10.23.11.2 4006 "$N" end
-got=$(recv_count)
-[ "$got" = "$N" ]
-check_err $? "end -> veth: $got of $N datagrams arrived"
+recv_wait
+[ "$GOT" = "$N" ]
+check_err $? "end -> veth: $GOT of $N datagrams arrived"
 if is_vpair; then
 	[ "$(qsum "$NS7" vp1 xdp_redirect)" -eq $((N + 1)) ]
 	check_err $? "xdp_redirect counted $(qsum "$NS7" vp1 xdp_redirect)"
@@ -360,9 +348,9 @@ nsx "$NS1" ethtool -L va rx 2 tx 2 2>/dev/null
 check_fail $? "va went up to 2 tx queues for 1 rx queue under a program"
 recv_start "$NS2" 10.23.9.2 4007
 send "$NS1" 10.23.9.2 4007 "$N" end
-got=$(recv_count)
-[ "$got" = "$N" ]
-check_err $? "after channel changes: $got of $N datagrams arrived"
+recv_wait
+[ "$GOT" = "$N" ]
+check_err $? "after channel changes: $GOT of $N datagrams arrived"
 xdp_off "$NS2" vb
 nsx "$NS1" ethtool -L va rx 2 tx 2 && nsx "$NS2" ethtool -L vb rx 2 tx 2
 check_err $? "restoring the channels"
@@ -408,7 +396,7 @@ log_test "deleting a pair with programs attached, through an end or a namespace"
 # N datagrams, from wa: only the datagrams reach lb.
 l3_redirect_round()
 {
-	local d0 rx0 got
+	local d0 rx0
 
 	d0=$(stat_of "$NS10" la tx_dropped)
 	rx0=$(stat_of "$NS11" lb rx_packets)
@@ -422,9 +410,9 @@ for _ in range(int(sys.argv[2])):
 ' wa "$N"
 	check_err $? "$1: sending raw frames"
 	send "$NS9" 10.23.12.2 4012 "$N" end
-	got=$(recv_count)
-	[ "$got" = "$N" ]
-	check_err $? "$1: $got of $N datagrams arrived"
+	recv_wait
+	[ "$GOT" = "$N" ]
+	check_err $? "$1: $GOT of $N datagrams arrived"
 	busywait 10 stat_is "$NS10" la tx_dropped $((d0 + N))
 	check_err $? "$1: tx_dropped of la grew by $(($(stat_of "$NS10" la tx_dropped) - d0)), not $N"
 	[ $(($(stat_of "$NS11" lb rx_packets) - rx0)) -eq $((N + 1)) ]

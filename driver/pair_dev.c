@@ -71,7 +71,8 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* AF_PACKET may hand us frames shorter than a link-layer header */
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
 		goto drop;
-	if (unlikely(!vpair_pair_proto_ok(priv, skb->protocol)))
+	/* the frame's own type: AF_PACKET lets a sender label ARP as IP */
+	if (unlikely(!vpair_pair_proto_ok(priv, skb_eth_hdr(skb)->h_proto)))
 		goto drop;
 
 	/* tx queue N of this end feeds rx queue N of the peer */

@@ -119,12 +119,15 @@ ip -n "$NS" link del dev va
 log_test "BIG TCP limits as veth"
 
 # 7: short frames from AF_PACKET never reach the peer
+# send_raw DEV LEN [PROTO]: LEN bytes of 0x45 (EtherType 0x4545) from a
+# socket bound to PROTO, which labels the skb with it (default: parsed
+# from the frame)
 send_raw()
 {
 	ip netns exec "$NS" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[1], 0))
+s.bind((sys.argv[1], int(sys.argv[3], 0) if len(sys.argv) > 3 else 0))
 try:
     s.send(b"\x45" * int(sys.argv[2]))
 except OSError as e:
@@ -162,6 +165,13 @@ check_err $? "l3: a non-IP frame could not be sent"
 check_err $? "l3: the non-IP frame was not counted as dropped"
 [ "$(ns_sysfs "$NS" lb statistics/rx_packets)" -eq "$rx_before" ]
 check_err $? "l3: the non-IP frame reached the peer"
+# the rule reads the frame's EtherType, not the label the sender chose
+send_raw la 14 0x0800
+check_err $? "l3: a non-IP frame labelled IP could not be sent"
+[ "$(ns_sysfs "$NS" la statistics/tx_dropped)" -eq $((before + 2)) ]
+check_err $? "l3: the non-IP frame labelled IP was not counted as dropped"
+[ "$(ns_sysfs "$NS" lb statistics/rx_packets)" -eq "$rx_before" ]
+check_err $? "l3: the non-IP frame labelled IP reached the peer"
 ip -n "$NS" link del dev la
 log_test "AF_PACKET: runts refused as veth, header-only crosses, l3 drops non-IP"
 

@@ -86,6 +86,18 @@ static struct sk_buff *vpair_xdp_skb_of(const struct xdp_md *ctx)
 }
 
 /*
+ * The hardware receive timestamp of @skb, 0 if none. Under
+ * SKBTX_HW_TSTAMP_NETDEV the field holds the receiving driver's cookie,
+ * which only that driver can turn into a time.
+ */
+static ktime_t vpair_xdp_hwtstamp(struct sk_buff *skb)
+{
+	if (skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP_NETDEV)
+		return 0;
+	return skb_hwtstamps(skb)->hwtstamp;
+}
+
+/*
  * Where the kfuncs' documentation says -ENODATA for metadata a packet
  * does not have, we say it: no hardware timestamp, no hash, no stripped
  * tag. (veth answers 0 with a zero timestamp.)
@@ -97,14 +109,18 @@ static int vpair_xdp_rx_timestamp(const struct xdp_md *ctx, u64 *timestamp)
 
 	if (!skb)
 		return -EOPNOTSUPP;
-	ts = skb_hwtstamps(skb)->hwtstamp;
+	ts = vpair_xdp_hwtstamp(skb);
 	if (!ts)
 		return -ENODATA;
 	*timestamp = ktime_to_ns(ts);
 	return 0;
 }
 
-/* The bits of a hash that covers the ports (or the SPI) of @proto. */
+/*
+ * The bits of a hash that covers the ports (or the SPI) of @proto. A
+ * protocol without ports has none: its l4_hash comes from an IPv6 flow
+ * label or from the sending socket's random txhash, neither of them L4.
+ */
 static u32 vpair_xdp_rss_l4(u8 proto)
 {
 	switch (proto) {
@@ -118,11 +134,10 @@ static u32 vpair_xdp_rss_l4(u8 proto)
 	case IPPROTO_ESP:
 	case IPPROTO_AH:
 		return XDP_RSS_L4 | XDP_RSS_L4_IPSEC;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		return XDP_RSS_L4 | XDP_RSS_L4_ICMP;
-	default:
+	case IPPROTO_DCCP:
 		return XDP_RSS_L4;
+	default:
+		return 0;
 	}
 }
 
@@ -134,11 +149,26 @@ static bool vpair_xdp_ipv6_ext(u8 nexthdr)
 }
 
 /*
+ * The protocol behind the extension headers from @off on, or
+ * NEXTHDR_NONE where no ports follow (a fragment but the first).
+ */
+static u8 vpair_xdp_ipv6_l4(const struct sk_buff *skb, int off, u8 nexthdr)
+{
+	__be16 frag_off;
+
+	if (ipv6_skip_exthdr(skb, off, &nexthdr, &frag_off) < 0 ||
+	    (frag_off & htons(IP6_OFFSET)))
+		return NEXTHDR_NONE;
+	return nexthdr;
+}
+
+/*
  * What @skb's hash covers, as far as the packet tells: the L3 protocol
  * (DYNHDR for IPv4 options or an IPv6 extension header first) and, when
- * the hash covers ports (l4_hash), the L4 protocol. The skb's data is
- * at its link-layer header and skb->protocol is what eth_type_trans()
- * found there: the L3 header follows, behind any tag left in the frame.
+ * the hash covers ports (l4_hash and a protocol that has them), the L4
+ * protocol. The skb's data is at its link-layer header and skb->protocol
+ * is what eth_type_trans() found there: the L3 header follows, behind any
+ * tag left in the frame.
  */
 static enum xdp_rss_hash_type vpair_xdp_rss_type(const struct sk_buff *skb)
 {
@@ -180,9 +210,11 @@ static enum xdp_rss_hash_type vpair_xdp_rss_type(const struct sk_buff *skb)
 			break;
 		type = XDP_RSS_L3_IPV6;
 		proto = ip6h->nexthdr;
-		/* the L4 header is behind ones not read here */
-		if (vpair_xdp_ipv6_ext(proto))
+		if (vpair_xdp_ipv6_ext(proto)) {
 			type |= XDP_RSS_L3_DYNHDR;
+			proto = vpair_xdp_ipv6_l4(skb, off + sizeof(*ip6h),
+						  proto);
+		}
 		break;
 	}
 	if (skb->l4_hash)
@@ -607,7 +639,7 @@ static struct sk_buff *vpair_xdp_copy(struct sk_buff *skb)
 	skb_copy_header(nskb, skb);
 	skb_headers_offset_update(nskb, skb_headroom(nskb) - skb_headroom(skb));
 	/* the one field of the shared info that is the packet's own */
-	skb_hwtstamps(nskb)->hwtstamp = skb_hwtstamps(skb)->hwtstamp;
+	skb_hwtstamps(nskb)->hwtstamp = vpair_xdp_hwtstamp(skb);
 	consume_skb(skb);
 	return nskb;
 

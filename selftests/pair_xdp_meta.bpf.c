@@ -75,6 +75,8 @@ static int xdp_meta_slot(struct xdp_md *ctx)
 		return -1;
 	if (iph->protocol == XDP_META_RAW_PROTO)
 		return XDP_META_RAW_SLOT;
+	if (iph->protocol == XDP_META_TXHASH_PROTO)
+		return XDP_META_TXHASH_SLOT;
 	if (iph->protocol != IPPROTO_UDP || iph->ihl != 5)
 		return -1;
 	udp = (void *)(iph + 1);

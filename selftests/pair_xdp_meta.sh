@@ -7,7 +7,8 @@
 # bpf_xdp_metadata_rx_timestamp(), _rx_hash() and _rx_vlan_tag() return
 # for what the peer sends: plain UDP; UDP through a VLAN device on the
 # sending end, its tag offloaded (802.1Q with a priority, 802.1ad) or
-# left in the frame (tx-vlan-offload off); IP without ports; frames a
+# left in the frame (tx-vlan-offload off); IP without ports, from an
+# unconnected socket and from a connected one (its txhash); frames a
 # veth's program redirects into the sending end. The records are read
 # from the program's map, pinned on a private bpffs.
 #
@@ -43,13 +44,15 @@ done
 [ -r /sys/kernel/btf/vmlinux ] || exit_skip "the kernel has no BTF"
 grep -qa bpf_xdp_metadata_rx_vlan_tag /sys/kernel/btf/vmlinux ||
 	exit_skip "this kernel has no XDP metadata kfunc for the VLAN tag (6.8)"
-ktap_set_plan 14
+ktap_set_plan 16
 
 # pair_xdp_meta.h's and xdp_act.h's numbers
 hdr() { awk -v n="$1" '$1 == "#define" && $2 == n { print $3 }' "$SELFTESTS_DIR/$2"; }
 PORT=$(hdr XDP_META_PORT pair_xdp_meta.h)
 RAW_PROTO=$(hdr XDP_META_RAW_PROTO pair_xdp_meta.h)
 RAW_SLOT=$(hdr XDP_META_RAW_SLOT pair_xdp_meta.h)
+TXHASH_PROTO=$(hdr XDP_META_TXHASH_PROTO pair_xdp_meta.h)
+TXHASH_SLOT=$(hdr XDP_META_TXHASH_SLOT pair_xdp_meta.h)
 REDIRECT_IFINDEX=$(hdr XDP_REDIRECT_IFINDEX xdp_act.h)
 QSTATS=$SELFTESTS_DIR/vpair_qstats.py
 ENODATA=-61
@@ -83,14 +86,18 @@ for _ in range(int(sys.argv[3])):
     s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$N"
 }
 
-# send_raw NS DST: N IPv4 packets of the protocol without ports
+# send_raw NS DST [PROTO [connect]]: N IPv4 packets of a protocol
+# without ports (default RAW_PROTO), from a connected socket if asked:
+# its packets carry the socket's random txhash, marked l4_hash
 send_raw()
 {
 	nsx "$1" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, int(sys.argv[2]))
+if len(sys.argv) > 4:
+    s.connect((sys.argv[1], 0))
 for _ in range(int(sys.argv[3])):
-    s.sendto(b"x" * 64, (sys.argv[1], 0))' "$2" "$RAW_PROTO" "$N"
+    s.sendto(b"x" * 64, (sys.argv[1], 0))' "$2" "${3:-$RAW_PROTO}" "$N" ${4:+connect}
 }
 
 # rec SLOT FIELD: a field of the slot's record (dump in $DUMP)
@@ -149,7 +156,7 @@ want_ts()
 # frame into va.
 run_kind()
 {
-	local n=7 t_l4=$RSS_L4_ANY t_l3=0 feat vbmac
+	local n=8 t_l4=$RSS_L4_ANY t_l3=0 feat vbmac
 
 	KIND=$1
 	[ "$KIND" = vpair ] && t_l4=$RSS_L4_IPV4_UDP && t_l3=$RSS_L3_IPV4
@@ -252,7 +259,18 @@ run_kind()
 	want "$RAW_SLOT" vlan_err "$ENODATA"
 	log_test "$KIND: IP without ports has a hash of the addresses (type $t_l3)"
 
-	# 7: frames redirected into va by a veth's program
+	# 7: no ports, from a connected socket: the txhash it carries is
+	# marked l4_hash but covers no ports (veth says L4_ANY)
+	send_raw "$NSA" 10.31.0.2 "$TXHASH_PROTO" connect
+	dump_until "$TXHASH_SLOT"
+	if [ "$KIND" = vpair ]; then
+		want_hash "$TXHASH_SLOT" "$t_l3"
+	else
+		want_hash "$TXHASH_SLOT" "$RSS_L4_ANY"
+	fi
+	log_test "$KIND: IP without ports from a connected socket has no L4 hash type"
+
+	# 8: frames redirected into va by a veth's program
 	ip -n "$NSC" link add wx type veth peer name wy netns "$NSA" &&
 		ns_addr_up "$NSC" wx 10.31.40.1/24 &&
 		ip -n "$NSC" neigh replace 10.31.40.2 dev wx lladdr "$vbmac" &&

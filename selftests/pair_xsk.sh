@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# AF_XDP sockets on a pair end, in copy mode (xsk_io with pair_xsk.bpf.o):
+# a socket on an end's rx queue, behind the end's native program, reads
+# what the peer sends; a socket's tx ring sends through the end to the
+# peer's stack; a zero-copy bind is refused with EOPNOTSUPP (an end has
+# no memory of its own to lend). Each runs against vpair and veth alike.
+
+set -u
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ktap_print_header
+require_root
+require_module vpair
+require_module veth
+require_cmd python3
+XSK=$SELFTESTS_DIR/xsk_io
+OBJ=$SELFTESTS_DIR/pair_xsk.bpf.o
+for f in "$XSK" "$OBJ"; do
+	[ -e "$f" ] ||
+		exit_skip "no $(basename "$f"): build the selftests with clang and libbpf-dev"
+done
+ktap_set_plan 6
+
+N=50
+PORT=4300
+TMPD=$(mktemp -d)
+defer rm -rf "$TMPD"
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+mac_of() { ns_sysfs "$1" "$2" address; }
+
+# send NS ADDR PORT COUNT: COUNT 64-byte datagrams
+send()
+{
+	nsx "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[3])):
+    s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$4"
+}
+
+# run_kind KIND: va (NSA) and vb (NSB), a pair of KIND
+run_kind()
+{
+	local kind=$1 pid got
+
+	setup_ns NSA NSB || exit_skip "cannot create network namespaces"
+	ns_disable_ipv6 "$NSA"
+	ns_disable_ipv6 "$NSB"
+	NS=$NSA nl add va --kind "$kind" --peer vb --peer-netns "/run/netns/$NSB" ||
+		ktap_exit_fail_msg "cannot create the $kind pair"
+	if ! ns_addr_up "$NSA" va 10.24.0.1/24 ||
+	   ! ns_addr_up "$NSB" vb 10.24.0.2/24 ||
+	   ! ip -n "$NSA" neigh replace 10.24.0.2 dev va lladdr "$(mac_of "$NSB" vb)"; then
+		ktap_exit_fail_msg "cannot set up the $kind pair"
+	fi
+
+	# 1: a socket on vb's queue 0 reads what va sends
+	nsx "$NSB" "$XSK" "$OBJ" vb rx "$N" "$PORT" >"$TMPD/rx" 2>"$TMPD/rx.err" &
+	pid=$!
+	if busywait 10 grep -q ready "$TMPD/rx.err"; then
+		send "$NSA" 10.24.0.2 "$PORT" "$N"
+	fi
+	wait "$pid"
+	check_err $? "$kind: xsk_io rx: $(cat "$TMPD/rx.err")"
+	got=$(cat "$TMPD/rx")
+	[ "$got" = "$N" ]
+	check_err $? "$kind: the socket read $got of $N datagrams"
+	log_test "$kind: an AF_XDP socket (copy mode) reads what the peer sends"
+
+	# 2: a socket's tx ring sends through va to vb's stack
+	nsx "$NSB" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.24.0.2", int(sys.argv[1])))
+open(sys.argv[2], "w").close()
+s.settimeout(5)
+n = 0
+try:
+    while n < int(sys.argv[3]):
+        s.recv(2048)
+        n += 1
+except socket.timeout:
+    pass
+print(n)' "$PORT" "$TMPD/ready" "$N" >"$TMPD/count" &
+	pid=$!
+	busywait 10 test -f "$TMPD/ready"
+	run_cmd nsx "$NSA" "$XSK" "$OBJ" va tx "$N" "$PORT" \
+		"$(mac_of "$NSA" va)" "$(mac_of "$NSB" vb)" 10.24.0.1 10.24.0.2
+	check_err $? "$kind: xsk_io tx did not complete $N frames"
+	wait "$pid"
+	got=$(cat "$TMPD/count")
+	[ "$got" = "$N" ]
+	check_err $? "$kind: vb's socket received $got of $N datagrams"
+	rm -f "$TMPD/ready"
+	log_test "$kind: an AF_XDP socket's tx ring sends through the end to the peer"
+
+	# 3: no zero copy
+	got=$(nsx "$NSB" "$XSK" "$OBJ" vb zerocopy)
+	check_err $? "$kind: a zero-copy bind says '$got', not EOPNOTSUPP"
+	log_test "$kind: a zero-copy bind is refused with EOPNOTSUPP"
+
+	cleanup_ns "$NSA" "$NSB"
+}
+
+run_kind vpair
+run_kind veth
+ktap_finished

@@ -151,7 +151,7 @@ accel_args() {
 	if [[ -n ${VPAIR_ICOUNT:-} ]]; then
 		[[ $VPAIR_ICOUNT =~ ^[0-9]+$ ]] || die "VPAIR_ICOUNT must be a number"
 		echo "-accel tcg,thread=single,tb-size=512 -cpu max -icount shift=$VPAIR_ICOUNT,sleep=off"
-	elif kvm_usable; then
+	elif kvm_usable "$VMLINUZ"; then
 		echo "-accel kvm -cpu host"
 	else
 		echo "-accel tcg,thread=multi,tb-size=512 -cpu max"

@@ -11,8 +11,8 @@
 /* ... and IPv4 of this protocol (no ports: an L3 hash) in slot XDP_META_RAW_SLOT */
 #define XDP_META_RAW_PROTO	253
 #define XDP_META_RAW_SLOT	7
-/* ... and IPv4 of this one, from a connected socket, in XDP_META_TXHASH_SLOT */
-#define XDP_META_TXHASH_PROTO	254
+/* ... and ICMP (from a connected ping socket) in XDP_META_TXHASH_SLOT */
+#define XDP_META_TXHASH_PROTO	1
 #define XDP_META_TXHASH_SLOT	8
 #define XDP_META_SLOTS		9
 

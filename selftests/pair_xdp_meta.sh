@@ -7,8 +7,8 @@
 # bpf_xdp_metadata_rx_timestamp(), _rx_hash() and _rx_vlan_tag() return
 # for what the peer sends: plain UDP; UDP through a VLAN device on the
 # sending end, its tag offloaded (802.1Q with a priority, 802.1ad) or
-# left in the frame (tx-vlan-offload off); IP without ports, from an
-# unconnected socket and from a connected one (its txhash); frames a
+# left in the frame (tx-vlan-offload off); IP without ports, from a raw
+# socket and from a connected ping socket (its txhash); frames a
 # veth's program redirects into the sending end. The records are read
 # from the program's map, pinned on a private bpffs.
 #
@@ -51,7 +51,6 @@ hdr() { awk -v n="$1" '$1 == "#define" && $2 == n { print $3 }' "$SELFTESTS_DIR/
 PORT=$(hdr XDP_META_PORT pair_xdp_meta.h)
 RAW_PROTO=$(hdr XDP_META_RAW_PROTO pair_xdp_meta.h)
 RAW_SLOT=$(hdr XDP_META_RAW_SLOT pair_xdp_meta.h)
-TXHASH_PROTO=$(hdr XDP_META_TXHASH_PROTO pair_xdp_meta.h)
 TXHASH_SLOT=$(hdr XDP_META_TXHASH_SLOT pair_xdp_meta.h)
 REDIRECT_IFINDEX=$(hdr XDP_REDIRECT_IFINDEX xdp_act.h)
 QSTATS=$SELFTESTS_DIR/vpair_qstats.py
@@ -86,18 +85,27 @@ for _ in range(int(sys.argv[3])):
     s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$N"
 }
 
-# send_raw NS DST [PROTO [connect]]: N IPv4 packets of a protocol
-# without ports (default RAW_PROTO), from a connected socket if asked:
-# its packets carry the socket's random txhash, marked l4_hash
+# send_raw NS DST: N IPv4 packets of the protocol without ports
 send_raw()
 {
 	nsx "$1" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, int(sys.argv[2]))
-if len(sys.argv) > 4:
-    s.connect((sys.argv[1], 0))
 for _ in range(int(sys.argv[3])):
-    s.sendto(b"x" * 64, (sys.argv[1], 0))' "$2" "${3:-$RAW_PROTO}" "$N" ${4:+connect}
+    s.sendto(b"x" * 64, (sys.argv[1], 0))' "$2" "$RAW_PROTO" "$N"
+}
+
+# send_ping NS DST: N echo requests from a connected ping socket, whose
+# packets carry the socket's random txhash, marked l4_hash
+send_ping()
+{
+	nsx "$1" sysctl -qw net.ipv4.ping_group_range="0 0" &&
+		nsx "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
+s.connect((sys.argv[1], 0))
+for i in range(int(sys.argv[2])):
+    s.send(bytes([8, 0, 0, 0, 0, 0, 0, i + 1]) + b"x" * 56)' "$2" "$N"
 }
 
 # rec SLOT FIELD: a field of the slot's record (dump in $DUMP)
@@ -261,7 +269,7 @@ run_kind()
 
 	# 7: no ports, from a connected socket: the txhash it carries is
 	# marked l4_hash but covers no ports (veth says L4_ANY)
-	send_raw "$NSA" 10.31.0.2 "$TXHASH_PROTO" connect
+	send_ping "$NSA" 10.31.0.2
 	dump_until "$TXHASH_SLOT"
 	if [ "$KIND" = vpair ]; then
 		want_hash "$TXHASH_SLOT" "$t_l3"

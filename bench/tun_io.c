@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <linux/vpair.h>
 #include "bench.h"
+#include "../selftests/csum.h"
 
 #define PKT_LEN		64
 #define LOCAL_IP	"10.77.0.1"
@@ -118,18 +119,6 @@ static unsigned long long rx_stat(const char *stat)
 		die("read %s", path);
 	fclose(f);
 	return n;
-}
-
-static uint16_t ip_csum(const void *data, int len)
-{
-	const uint16_t *p = data;
-	uint32_t sum = 0;
-
-	for (; len > 1; len -= 2)
-		sum += *p++;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
 }
 
 /* A 64-byte packet from the peer to a non-local address, L2 header for TAP. */

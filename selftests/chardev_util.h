@@ -37,6 +37,8 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "csum.h"
+
 #define CHARDEV_DEFAULT		"/dev/net/vpair"
 /* How long asynchronous kernel work may take (device removal, ...). */
 #define CHARDEV_WAIT_MS		3000
@@ -311,18 +313,6 @@ static inline int load_ebpf(int ret)
 
 /* Test datagrams, always UDP_PORT to UDP_PORT. */
 #define UDP_PORT		4789
-
-static inline unsigned short ip_csum(const void *data, size_t len)
-{
-	const unsigned short *p = data;
-	unsigned int sum = 0;
-
-	for (; len > 1; len -= 2)
-		sum += *p++;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (unsigned short)~sum;
-}
 
 /* An IPv4 UDP datagram 10.23.1.2 -> @dst:UDP_PORT; its length. */
 static inline size_t build_udp_to(unsigned char *buf, const char *dst,

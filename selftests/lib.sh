@@ -283,6 +283,18 @@ require_cmd()
 	done
 }
 
+# require_built NAME...: the selftests' XDP programs and their loaders,
+# which only a build with clang and libbpf-dev makes.
+require_built()
+{
+	local f
+
+	for f in "$@"; do
+		[ -e "$SELFTESTS_DIR/$f" ] ||
+			exit_skip "no $f: build the selftests with clang and libbpf-dev"
+	done
+}
+
 require_root()
 {
 	[ "$(id -u)" -eq 0 ] || exit_skip "must be run as root"
@@ -391,6 +403,25 @@ ns_links()
 ns_addr_up()
 {
 	ip -n "$1" addr add "$3" dev "$2" && ip -n "$1" link set "$2" up
+}
+
+# nsx NS CMD...: CMD in NS.
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# mac_of NS DEV: DEV's MAC address.
+mac_of() { ns_sysfs "$1" "$2" address; }
+
+# send_datagrams NS ADDR PORT COUNT [END]: COUNT 64-byte datagrams from NS to
+# ADDR:PORT, then one saying END if asked.
+send_datagrams()
+{
+	nsx "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[3])):
+    s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))
+if len(sys.argv) > 4:
+    s.sendto(b"END", (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$4" ${5:+END}
 }
 
 # tcp_xfer FROM_NS TO_NS ADDR BYTES: send BYTES over TCP from FROM_NS to a

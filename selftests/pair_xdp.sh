@@ -27,10 +27,8 @@ require_root
 require_module "$(kind_module "$KIND")"
 require_module veth
 require_cmd python3 ethtool
-for act in pass drop tx aborted redirect; do
-	[ -f "$SELFTESTS_DIR/xdp_$act.bpf.o" ] ||
-		exit_skip "no xdp_$act.bpf.o: build the selftests with clang and libbpf-dev"
-done
+require_built xdp_pass.bpf.o xdp_drop.bpf.o xdp_tx.bpf.o xdp_aborted.bpf.o \
+	xdp_redirect.bpf.o
 ktap_set_plan 12
 log_info "link kind: $KIND"
 
@@ -48,7 +46,6 @@ TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
 QSTATS="$SELFTESTS_DIR/vpair_qstats.py"
 
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 stat_of() { ns_sysfs "$1" "$2" "statistics/$3"; }
 is_vpair() { [ "$KIND" = vpair ]; }
 # qsum NS DEV STAT: ethtool -S STAT summed over the rx queues
@@ -68,7 +65,6 @@ link_up()
 	ns_addr_up "$1" "$2" "$3/24" &&
 		ip -n "$1" neigh replace "$4" dev "$2" nud permanent lladdr "$5"
 }
-mac_of() { ns_sysfs "$1" "$2" address; }
 
 # recv_start NS ADDR PORT: a UDP socket at ADDR:PORT in NS that counts
 # datagrams until one says END; recv_wait waits for it and sets GOT to
@@ -94,18 +90,6 @@ except socket.timeout:
 	busywait 10 test -f "$TMPD/ready"
 }
 recv_wait() { wait "$RECV"; GOT=$(cat "$TMPD/count"); }
-
-# send NS ADDR PORT COUNT [END]: COUNT 64-byte datagrams, then END if asked
-send()
-{
-	nsx "$1" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for _ in range(int(sys.argv[3])):
-    s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))
-if len(sys.argv) > 4:
-    s.sendto(b"END", (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$4" ${5:+END}
-}
 
 # stat_is NS DEV STAT VALUE (counters of frames in flight settle later)
 stat_is() { [ "$(stat_of "$1" "$2" "$3")" = "$4" ]; }
@@ -143,7 +127,7 @@ has_xdp "$NS2" vb
 check_err $? "ip link shows no program on vb"
 pass0=$(qsum "$NS2" vb xdp_pass)
 recv_start "$NS2" 10.23.9.2 4001
-send "$NS1" 10.23.9.2 4001 "$N" end
+send_datagrams "$NS1" 10.23.9.2 4001 "$N" end
 recv_wait
 [ "$GOT" = "$N" ]
 check_err $? "XDP_PASS: $GOT of $N datagrams arrived"
@@ -162,9 +146,9 @@ for act in drop aborted; do
 	n0=$(qsum "$NS2" vb "xdp_$act")
 	d0=$(stat_of "$NS2" vb rx_dropped)
 	recv_start "$NS2" 10.23.9.2 4002
-	send "$NS1" 10.23.9.2 4002 "$N"
+	send_datagrams "$NS1" 10.23.9.2 4002 "$N"
 	xdp_on "$NS2" vb pass
-	send "$NS1" 10.23.9.2 4002 0 end
+	send_datagrams "$NS1" 10.23.9.2 4002 0 end
 	recv_wait
 	[ "$GOT" = 0 ]
 	check_err $? "XDP_${act^^}: $GOT datagrams arrived"
@@ -187,7 +171,7 @@ xdp_tx_round()
 
 	rx0=$(stat_of "$NS1" va rx_packets)
 	tx0=$(qsum "$NS2" vb xdp_tx)
-	send "$NS1" 10.23.9.2 4003 "$N"
+	send_datagrams "$NS1" 10.23.9.2 4003 "$N"
 	busywait 10 stat_is "$NS1" va rx_packets $((rx0 + N))
 	check_err $? "XDP_TX $1: va received $(($(stat_of "$NS1" va rx_packets) - rx0)) of $N"
 	if is_vpair; then
@@ -213,7 +197,7 @@ log_test "XDP_TX: every frame comes back through the peer"
 # 5: XDP_REDIRECT to an index nobody has: dropped, counted as drops
 xdp_on "$NS2" vb redirect
 d0=$(stat_of "$NS2" vb rx_dropped)
-send "$NS1" 10.23.9.2 4004 "$N"
+send_datagrams "$NS1" 10.23.9.2 4004 "$N"
 busywait 10 stat_is "$NS2" vb rx_dropped $((d0 + N))
 check_err $? "rx_dropped grew by $(($(stat_of "$NS2" vb rx_dropped) - d0)), not $N"
 if is_vpair; then
@@ -242,7 +226,7 @@ check_err $? "attaching xdp_redirect to the veth"
 redirect_round()
 {
 	recv_start "$NS5" 10.23.10.2 4005
-	send "$NS4" 10.23.10.2 4005 "$N" end
+	send_datagrams "$NS4" 10.23.10.2 4005 "$N" end
 	recv_wait
 	[ "$GOT" = "$N" ]
 	check_err $? "veth -> end, $1: $GOT of $N datagrams arrived"
@@ -260,7 +244,7 @@ fi
 # a peer that is down takes nothing: the frames are transmit drops
 ip -n "$NS5" link set vr1 down
 d0=$(stat_of "$NS3" vr0 tx_dropped)
-send "$NS4" 10.23.10.2 4005 "$N"
+send_datagrams "$NS4" 10.23.10.2 4005 "$N"
 busywait 10 stat_is "$NS3" vr0 tx_dropped $((d0 + N))
 check_err $? "peer down: tx_dropped grew by $(($(stat_of "$NS3" vr0 tx_dropped) - d0)), not $N"
 log_test "XDP_REDIRECT veth -> end: the frames arrive at the end's peer"
@@ -282,7 +266,7 @@ is_vpair || nsx "$NS6" ethtool -K vp0 tx off >/dev/null
 xdp_on "$NS7" vp1 redirect
 check_err $? "attaching xdp_redirect to the end"
 recv_start "$NS8" 10.23.11.2 4006
-send "$NS6" 10.23.11.2 4006 "$N" end
+send_datagrams "$NS6" 10.23.11.2 4006 "$N" end
 recv_wait
 [ "$GOT" = "$N" ]
 check_err $? "end -> veth: $GOT of $N datagrams arrived"
@@ -347,7 +331,7 @@ check_err $? "channel changes that keep the rule"
 nsx "$NS1" ethtool -L va rx 2 tx 2 2>/dev/null
 check_fail $? "va went up to 2 tx queues for 1 rx queue under a program"
 recv_start "$NS2" 10.23.9.2 4007
-send "$NS1" 10.23.9.2 4007 "$N" end
+send_datagrams "$NS1" 10.23.9.2 4007 "$N" end
 recv_wait
 [ "$GOT" = "$N" ]
 check_err $? "after channel changes: $GOT of $N datagrams arrived"
@@ -377,7 +361,7 @@ log_test "programs attached and detached under a TCP stream: it arrives whole"
 # 11: deletion with programs attached, through an end and a namespace
 xdp_on "$NS1" va pass && xdp_on "$NS2" vb tx
 check_err $? "attaching before deletion"
-send "$NS1" 10.23.9.2 4008 "$N"
+send_datagrams "$NS1" 10.23.9.2 4008 "$N"
 ip -n "$NS1" link del va
 check_err $? "deleting va with programs on both ends"
 busywait 10 link_gone "$NS2" vb
@@ -409,7 +393,7 @@ for _ in range(int(sys.argv[2])):
     s.send(bytes(6) + bytes.fromhex("020000000001") + b"\x88\xb5" + bytes(46))
 ' wa "$N"
 	check_err $? "$1: sending raw frames"
-	send "$NS9" 10.23.12.2 4012 "$N" end
+	send_datagrams "$NS9" 10.23.12.2 4012 "$N" end
 	recv_wait
 	[ "$GOT" = "$N" ]
 	check_err $? "$1: $GOT of $N datagrams arrived"

@@ -37,10 +37,7 @@ require_module veth
 require_cmd python3 ethtool
 LOADER=$SELFTESTS_DIR/xdp_meta_load
 OBJ=$SELFTESTS_DIR/pair_xdp_meta.bpf.o
-for f in "$LOADER" "$OBJ" "$SELFTESTS_DIR/xdp_redirect.bpf.o"; do
-	[ -e "$f" ] ||
-		exit_skip "no $(basename "$f"): build the selftests with clang and libbpf-dev"
-done
+require_built xdp_meta_load pair_xdp_meta.bpf.o xdp_redirect.bpf.o
 [ -r /sys/kernel/btf/vmlinux ] || exit_skip "the kernel has no BTF"
 grep -qa bpf_xdp_metadata_rx_vlan_tag /sys/kernel/btf/vmlinux ||
 	exit_skip "this kernel has no XDP metadata kfunc for the VLAN tag (6.8)"
@@ -72,18 +69,6 @@ RSS_L4_IPV4_UDP=41
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
 
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-mac_of() { ns_sysfs "$1" "$2" address; }
-
-# send_udp NS DST PORT: N datagrams from a fresh socket
-send_udp()
-{
-	nsx "$1" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for _ in range(int(sys.argv[3])):
-    s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$N"
-}
 
 # send_raw NS DST: N IPv4 packets of the protocol without ports
 send_raw()
@@ -205,7 +190,7 @@ run_kind()
 	log_test "$KIND: the end has the metadata kfuncs, a program bound to it attaches"
 
 	# 2: plain UDP
-	send_udp "$NSA" 10.31.0.2 $((PORT + S_PLAIN))
+	send_datagrams "$NSA" 10.31.0.2 $((PORT + S_PLAIN)) "$N"
 	dump_until $S_PLAIN
 	want_hash $S_PLAIN "$t_l4"
 	want $S_PLAIN vlan_err "$ENODATA"
@@ -218,7 +203,7 @@ run_kind()
 		ns_addr_up "$NSA" va.10 10.31.10.1/24 &&
 		ip -n "$NSA" neigh replace 10.31.10.2 dev va.10 lladdr "$vbmac"
 	check_err $? "cannot set up va.10"
-	send_udp "$NSA" 10.31.10.2 $((PORT + S_CTAG))
+	send_datagrams "$NSA" 10.31.10.2 $((PORT + S_CTAG)) "$N"
 	dump_until $S_CTAG
 	want $S_CTAG vlan_err 0
 	want $S_CTAG vlan_proto $((0x8100))
@@ -232,7 +217,7 @@ run_kind()
 		ns_addr_up "$NSA" va.20 10.31.20.1/24 &&
 		ip -n "$NSA" neigh replace 10.31.20.2 dev va.20 lladdr "$vbmac"
 	check_err $? "cannot set up va.20"
-	send_udp "$NSA" 10.31.20.2 $((PORT + S_STAG))
+	send_datagrams "$NSA" 10.31.20.2 $((PORT + S_STAG)) "$N"
 	dump_until $S_STAG
 	want $S_STAG vlan_err 0
 	want $S_STAG vlan_proto $((0x88a8))
@@ -246,7 +231,7 @@ run_kind()
 		ns_addr_up "$NSA" va.30 10.31.30.1/24 &&
 		ip -n "$NSA" neigh replace 10.31.30.2 dev va.30 lladdr "$vbmac"
 	check_err $? "cannot set up va.30 without tx-vlan-offload"
-	send_udp "$NSA" 10.31.30.2 $((PORT + S_INBAND))
+	send_datagrams "$NSA" 10.31.30.2 $((PORT + S_INBAND)) "$N"
 	dump_until $S_INBAND
 	want $S_INBAND vlan_err "$ENODATA"
 	if [ "$KIND" = vpair ]; then
@@ -286,7 +271,7 @@ run_kind()
 		ip -n "$NSA" -force link set dev wy xdpdrv \
 			obj "$SELFTESTS_DIR/xdp_redirect.bpf.o" sec xdp
 	check_err $? "cannot set up the redirecting veth"
-	send_udp "$NSC" 10.31.40.2 $((PORT + S_REDIRECT))
+	send_datagrams "$NSC" 10.31.40.2 $((PORT + S_REDIRECT)) "$N"
 	dump_until $S_REDIRECT
 	if [ "$KIND" = vpair ]; then
 		want_hash $S_REDIRECT "$t_l4"

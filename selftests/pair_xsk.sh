@@ -19,10 +19,7 @@ require_module veth
 require_cmd python3
 XSK=$SELFTESTS_DIR/xsk_io
 OBJ=$SELFTESTS_DIR/pair_xsk.bpf.o
-for f in "$XSK" "$OBJ"; do
-	[ -e "$f" ] ||
-		exit_skip "no $(basename "$f"): build the selftests with clang and libbpf-dev"
-done
+require_built xsk_io pair_xsk.bpf.o
 ktap_set_plan 6
 
 N=50
@@ -30,18 +27,6 @@ PORT=4300
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
 
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-mac_of() { ns_sysfs "$1" "$2" address; }
-
-# send NS ADDR PORT COUNT: COUNT 64-byte datagrams
-send()
-{
-	nsx "$1" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for _ in range(int(sys.argv[3])):
-    s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$4"
-}
 
 # run_kind KIND: va (NSA) and vb (NSB), a pair of KIND
 run_kind()
@@ -63,7 +48,7 @@ run_kind()
 	nsx "$NSB" "$XSK" "$OBJ" vb rx "$N" "$PORT" >"$TMPD/rx" 2>"$TMPD/rx.err" &
 	pid=$!
 	if busywait 10 grep -q ready "$TMPD/rx.err"; then
-		send "$NSA" 10.24.0.2 "$PORT" "$N"
+		send_datagrams "$NSA" 10.24.0.2 "$PORT" "$N"
 	fi
 	wait "$pid"
 	check_err $? "$kind: xsk_io rx: $(cat "$TMPD/rx.err")"

@@ -23,8 +23,8 @@
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/if_xdp.h>
-#include <linux/ip.h>
-#include <linux/udp.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <net/if.h>
 #include <poll.h>
 #include <stdint.h>
@@ -35,6 +35,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "csum.h"
 
 #ifndef SOL_XDP
 #define SOL_XDP 283
@@ -202,18 +204,6 @@ static int do_rx(const char *obj_path, const char *dev, int count, int port)
 	bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 	bpf_object__close(obj);
 	return got == count ? 0 : 1;
-}
-
-static uint16_t ip_csum(const void *hdr, int len)
-{
-	const uint16_t *p = hdr;
-	uint32_t sum = 0;
-
-	for (; len > 1; len -= 2)
-		sum += *p++;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
 }
 
 /*

@@ -6,8 +6,11 @@
 # linux-source package, without unpacking the whole tree.
 #
 # Usage: scripts/ksrc.sh [DIR]
+#        scripts/ksrc.sh --deb
 #
-# DIR defaults to $CACHE/ksrc (see lib.sh).
+# DIR defaults to $CACHE/ksrc (see lib.sh). --deb only prints the path of
+# the package (downloaded if there is none), whose whole tree the debug
+# kernel builds from (scripts/vm/debug-kernel.sh).
 # The package is downloaded into $CACHE. The script is idempotent: once the
 # members are extracted (stamp file present and up to date) it only prints
 # the directory. The directory is the only thing written to stdout.
@@ -31,7 +34,12 @@ MEMBERS=(
 	scripts/const_structs.checkpatch
 )
 
-[ $# -le 1 ] || die "usage: $0 [DIR]"
+[ $# -le 1 ] || die "usage: $0 [DIR] | --deb"
+DEB_ONLY=
+if [ "${1:-}" = --deb ]; then
+	DEB_ONLY=1
+	shift
+fi
 DEST=$(realpath -m -- "${1:-$CACHE/ksrc}") || die "bad directory: ${1:-}"
 
 # The stamp records the package and the member list, so that changing
@@ -74,6 +82,15 @@ deb_version()
 	dpkg-deb -f "$1" Version
 }
 
+# get_deb: print the newest cached package, downloading it if there is none.
+get_deb()
+{
+	find_deb && return 0
+	log "downloading $KSRC_PKG into $CACHE"
+	apt_download "$CACHE" "$KSRC_PKG" || die "cannot download $KSRC_PKG"
+	find_deb || die "no $KSRC_PKG package found in $CACHE"
+}
+
 # extract: the MEMBERS from the newest cached package (downloaded if there
 # is none) into DEST. The package ships usr/src/<pkg>.tar.xz whose members
 # are <pkg>/...
@@ -84,11 +101,7 @@ extract()
 
 	stamp_ok && return 0
 	mkdir -p "$DEST" || die "cannot create $DEST"
-	deb=$(find_deb) || {
-		log "downloading $KSRC_PKG into $CACHE"
-		apt_download "$CACHE" "$KSRC_PKG" || die "cannot download $KSRC_PKG"
-		deb=$(find_deb) || die "no $KSRC_PKG package found in $CACHE"
-	}
+	deb=$(get_deb) || exit 1
 	# Global: the trap runs after this function has returned.
 	tmp=$(mktemp -d "$DEST/.extract.XXXXXX") || die "mktemp failed"
 	trap 'rm -rf "$tmp"' EXIT
@@ -116,5 +129,9 @@ extract()
 }
 
 # Serialise concurrent callers (e.g. parallel make).
+if [ -n "$DEB_ONLY" ]; then
+	find_deb || with_lock ksrc get_deb
+	exit
+fi
 stamp_ok || with_lock ksrc extract || exit 1
 echo "$DEST"

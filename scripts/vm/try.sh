@@ -56,5 +56,5 @@ GUEST
 (cd "$tree" && "$TOP/scripts/vm/run.sh" --detectors --log "$logs/console.log" "$kver" -- \
 	bash "$stage/guest.sh")
 rc=$?
-grep -E "$SPLAT" "$logs/console.log" && echo "try: kernel log has a splat"
+splats "$logs/console.log" && echo "try: kernel log has a splat"
 exit $rc

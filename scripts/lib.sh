@@ -3,8 +3,8 @@
 #
 # lib.sh: what the development scripts share, sourced by each of them
 # (scripts/vm/lib.sh builds on it), in the guests too. Sets TOP (the tree
-# these scripts belong to), CACHE, SUPPORTED_KVERS, DEFAULT_KVER and
-# SPLAT. Messages go to stderr; stdout is left to the callers, but for the
+# these scripts belong to), CACHE, SUPPORTED_KVERS, DEFAULT_KVER,
+# DEBUG_KVER and SPLAT. Messages go to stderr; stdout is left to the callers, but for the
 # result lines of verdict.
 
 # shellcheck disable=SC2034 # (its globals are for the scripts sourcing it)
@@ -15,6 +15,9 @@ CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/vpair
 # Debian 12's newest, serves where one kernel is enough.
 SUPPORTED_KVERS=(6.1 6.12 7.2)
 DEFAULT_KVER=6.12
+# The debug kernel (scripts/vm/debug-kernel.sh): the VM scripts take it as
+# a KVER; it is none of the supported ones.
+DEBUG_KVER=debug
 
 log() { printf '[%s %3ss] %s\n' "${0##*/}" "$SECONDS" "$*" >&2; }
 
@@ -25,20 +28,20 @@ die()
 	exit "${DIE_STATUS:-1}"
 }
 
-# kver_alternatives: the supported kernels as a usage string, {6.1|...}.
+# kver_alternatives: the kernels as a usage string, {6.1|...|debug}.
 kver_alternatives()
 {
 	local IFS='|'
-	printf '{%s}\n' "${SUPPORTED_KVERS[*]}"
+	printf '{%s}\n' "${SUPPORTED_KVERS[*]}|$DEBUG_KVER"
 }
 
 kver_check()
 {
 	local k
-	for k in "${SUPPORTED_KVERS[@]}"; do
+	for k in "${SUPPORTED_KVERS[@]}" "$DEBUG_KVER"; do
 		[[ ${1:-} == "$k" ]] && return 0
 	done
-	die "KVER must be one of: ${SUPPORTED_KVERS[*]} (got '${1:-}')"
+	die "KVER must be one of: ${SUPPORTED_KVERS[*]} $DEBUG_KVER (got '${1:-}')"
 }
 
 # Kernel log lines that fail a run even when every test passed.

@@ -6,8 +6,9 @@
 # /lib/modules/<release>, mounts the API filesystems and switch_roots
 # there (so module autoloading uses the host's modprobe); as PID 1 of the
 # new root ("stage2") it runs /vpair/cmd.sh (written by run.sh) with its
-# output on the virtio port "vpair.out", writes "VPAIR_RC=<status>" to
-# ttyS1 and reboots, which ends QEMU.
+# output on the virtio port "vpair.out", writes what the command left in
+# $VPAIR_EXPORT as a tar stream to the port "vpair.export" (run.sh
+# --export), "VPAIR_RC=<status>" to ttyS1 and reboots, which ends QEMU.
 # The kernel console (ttyS0) carries everything else.
 
 NR=/newroot
@@ -41,21 +42,39 @@ early_mounts() {
 	stty -F /dev/ttyS1 raw -echo
 }
 
+# port NAME: print the device of the virtio serial port NAME, if any.
+port() {
+	for p in /sys/class/virtio-ports/*; do
+		[ "$(cat "$p/name" 2>/dev/null)" = "$1" ] || continue
+		echo "/dev/${p##*/}"
+		return 0
+	done
+	return 1
+}
+
 # open_output: fd 3 = the virtio serial port named vpair.out (the
 # command's stdout/stderr; a plain char device, fast and not a tty).
 open_output() {
 	i=0
 	while [ $i -lt 100 ]; do
-		for p in /sys/class/virtio-ports/*; do
-			[ "$(cat "$p/name" 2>/dev/null)" = vpair.out ] || continue
-			exec 3>"/dev/${p##*/}"
+		if dev=$(port vpair.out); then
+			exec 3>"$dev"
 			return 0
-		done
+		fi
 		sleep 0.05
 		i=$((i + 1))
 	done
 	exec 3>/dev/null
 	fail "no virtio port vpair.out for the command output"
+}
+
+# export_files: $VPAIR_EXPORT's files to the port vpair.export, if there
+# is such a port (run.sh --export).
+export_files() {
+	dev=$(port vpair.export) || return 0
+	[ -d /run/vpair/export ] || return 0
+	$BB tar -C /run/vpair/export -cf "$dev" . ||
+		klog "cannot export /run/vpair/export"
 }
 
 load_modules() {
@@ -135,8 +154,11 @@ stage1() {
 stage2() {
 	BB=/run/vpair/busybox
 	klog "running the command"
+	mkdir -p /run/vpair/export
 	/bin/bash /run/vpair/cmd.sh </dev/null >&3 2>&3
-	report $?
+	rc=$?
+	export_files
+	report $rc
 }
 
 if [ "${1:-}" = stage2 ]; then

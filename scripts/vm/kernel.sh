@@ -6,7 +6,7 @@
 # and modules are unpacked into the cache; a stamp makes repeated calls
 # instant.  VPAIR_REFRESH=1 re-resolves the newest kernel.
 # Usage: kernel.sh KVER WHAT
-#   KVER: 6.1 | 6.12 | 7.2
+#   KVER: 6.1 | 6.12 | 7.2 | debug (the debug kernel, see debug-kernel.sh)
 #   WHAT: kdir | release | vmlinuz | moddir | root | env | prepare
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -34,7 +34,10 @@ main() {
 		[[ -n $ROOT ]] || die "kernel $1 is built on the host, it has no root"
 		printf '%s\n' "$ROOT"
 		;;
-	env) cat "$CACHE/kernels/$1.env" ;;
+	env)
+		printf 'REL=%q\nKDIR=%q\nROOT=%q\nVMLINUZ=%q\nMODDIR=%q\n' \
+			"$REL" "$KDIR" "$ROOT" "$VMLINUZ" "$MODDIR"
+		;;
 	prepare) ;;
 	esac
 }

@@ -318,9 +318,17 @@ kernel_env_valid() {
 }
 
 # kernel_env KVER: make sure KVER is prepared, then set REL KDIR ROOT
-# VMLINUZ MODDIR in the caller.
+# VMLINUZ MODDIR in the caller. KVER debug is the debug kernel, built
+# from source the first time (debug-kernel.sh).
 kernel_env() {
 	kver_check "$1"
+	# shellcheck disable=SC2031 # (no subshell sets it)
+	if [[ $1 == "$DEBUG_KVER" ]]; then
+		local env
+		env=$("$VM_DIR/debug-kernel.sh" env) || die "no debug kernel"
+		eval "$env"
+		return 0
+	fi
 	if [[ -n ${VPAIR_REFRESH:-} ]] || ! kernel_env_valid "$1"; then
 		with_lock "kernel-$1" _kernel_prepare "$1"
 	fi

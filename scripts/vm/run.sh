@@ -7,9 +7,12 @@
 # stdout+stderr are streamed to our stdout; the whole kernel console goes to
 # the log file.  Exit status: the command's, 124 on timeout, 125 if the
 # guest died without reporting one.
-# Usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] [--detectors] KVER -- COMMAND...
+# Usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] [--detectors]
+#               [--export DIR] KVER -- COMMAND...
 #   --detectors boots with the memory-error detectors a Debian kernel has
 #   without a rebuild (see DETECTORS); benchmarks boot without them.
+#   --export DIR: what the command leaves in $VPAIR_EXPORT (a directory in
+#   the guest) ends up in DIR on the host.
 #   One COMMAND word is run with "bash -c WORD"; several words are run as
 #   a plain command line (arguments kept as they are).
 set -euo pipefail
@@ -17,6 +20,7 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 LOG=""
+EXPORT=""
 # A busy shared machine may need more: VPAIR_VM_TIMEOUT sets the default.
 TIMEOUT=${VPAIR_VM_TIMEOUT:-1800}
 MEM=2048
@@ -26,23 +30,28 @@ APPEND="console=ttyS0,115200 loglevel=7 panic=-1 printk.devkmsg=on mitigations=o
 # slub's red zones, sanity checks and poisoning; pages poisoned and zeroed
 # on free; KFENCE sampling every 100 ms. Their reports match SPLAT.
 DETECTORS="slub_debug=FZP page_poison=1 init_on_free=1 kfence.sample_interval=100"
+# The debug kernel has sit built in (defconfig's), whose fallback device
+# sit0 would appear in every new namespace, where a Debian kernel, sit a
+# module nothing loads, has none and the selftests expect none.
+DEBUG_APPEND="fb_tunnels=none"
 TMP=""
 QPID=""
 DIE_STATUS=125 # failures before the guest reports count as "never reported"
 GUEST_MODULES=(virtio_pci virtio_console 9pnet_virtio 9p overlay virtio_rng)
 
 usage() {
-	echo "usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] [--detectors] $(kver_alternatives) -- COMMAND..." >&2
+	echo "usage: run.sh [--log FILE] [--timeout SECS] [--mem MB] [--detectors] [--export DIR] $(kver_alternatives) -- COMMAND..." >&2
 	exit 2
 }
 
 parse_args() {
 	while (($#)); do
 		case $1 in
-		--log | --timeout | --mem)
+		--log | --timeout | --mem | --export)
 			[[ -n ${2:-} ]] || usage
 			case $1 in
 			--log) LOG=$2 ;;
+			--export) EXPORT=$2 ;;
 			--timeout) TIMEOUT=$2 ;;
 			--mem) MEM=$2 ;;
 			esac
@@ -97,10 +106,13 @@ _initramfs_build() {
 	cp /bin/busybox "$st/bin/busybox"
 	ln -s busybox "$st/bin/sh"
 	install -m 755 "$VM_DIR/guest-init.sh" "$st/init"
+	: >"$st/modules/list"
 	while read -r p; do
 		copy_module "$p" "$st/modules" >>"$st/modules/list"
 	done < <(guest_module_paths)
-	grep -q '^9p\.ko$' "$st/modules/list" || die "9p module not found for $REL"
+	grep -q '^9p\.ko$' "$st/modules/list" ||
+		grep -q '/9p\.ko$' "$MODDIR/modules.builtin" ||
+		die "9p module not found for $REL"
 	mkdir -p "$(dirname "$out")"
 	(cd "$st" && find . | cpio -o -H newc --quiet) >"$out.tmp"
 	rm -f "${out%-*}"-*.cpio
@@ -108,10 +120,12 @@ _initramfs_build() {
 	rm -rf "$st"
 }
 
-# initramfs: print the cached initramfs for REL, building it if needed.
+# initramfs: print the cached initramfs for REL, building it if needed
+# (its modules come from MODDIR: kernels of one release may differ there).
 initramfs() {
 	local sum out
-	sum=$(cat "$VM_DIR/guest-init.sh" /bin/busybox | sha256sum | cut -c1-12)
+	sum=$({ cat "$VM_DIR/guest-init.sh" /bin/busybox; echo "$MODDIR"; } |
+		sha256sum | cut -c1-12)
 	out=$CACHE/initramfs/$REL-$sum.cpio
 	[[ -f $out ]] || with_lock "initramfs-$REL" _initramfs_build "$out"
 	printf '%s\n' "$out"
@@ -122,6 +136,7 @@ write_cmd_script() {
 	printf 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'
 	printf 'export HOME=/root USER=root LOGNAME=root SHELL=/bin/bash LANG=C.UTF-8 TERM=dumb\n'
 	printf 'export VPAIR_VM=1 VPAIR_KVER=%q\n' "$KVER"
+	[[ -n $EXPORT ]] && printf 'export VPAIR_EXPORT=/run/vpair/export\n'
 	printf 'cd -- %q || exit 125\n' "$PWD"
 	if ((${#CMD[@]} == 1)); then
 		printf 'exec bash -c %q\n' "${CMD[0]}"
@@ -147,8 +162,13 @@ make_initrd() {
 # VPAIR_ICOUNT=N: guest time counts guest instructions (2^N ns each) and
 # skips idle time, so rates timed inside the guest do not depend on host
 # load. icount needs single-threaded TCG, whatever KVM can do.
+# The debug kernel runs under TCG unless VPAIR_KVM=1: under the nested KVM
+# of the machine it was made on, its image never got past "Decompressing
+# Linux..." (TCG boots it in 20 s).
 accel_args() {
-	if [[ -n ${VPAIR_ICOUNT:-} ]]; then
+	if [[ $KVER == "$DEBUG_KVER" && -z ${VPAIR_KVM:-} ]]; then
+		echo "-accel tcg,thread=multi,tb-size=512 -cpu max"
+	elif [[ -n ${VPAIR_ICOUNT:-} ]]; then
 		[[ $VPAIR_ICOUNT =~ ^[0-9]+$ ]] || die "VPAIR_ICOUNT must be a number"
 		echo "-accel tcg,thread=single,tb-size=512 -cpu max -icount shift=$VPAIR_ICOUNT,sleep=off"
 	elif kvm_usable "$VMLINUZ"; then
@@ -172,6 +192,16 @@ qemu_args() {
 		-device "virtio-serial-pci,id=vser"
 		-chardev "file,id=out,path=$TMP/out"
 		-device "virtserialport,bus=vser.0,chardev=out,name=vpair.out")
+	[[ -z $EXPORT ]] || QEMU+=(-chardev "file,id=exp,path=$TMP/export.tar"
+		-device "virtserialport,bus=vser.0,chardev=exp,name=vpair.export")
+}
+
+# export_files: unpack what the guest exported (a tar stream) into EXPORT.
+export_files() {
+	[[ -n $EXPORT ]] || return 0
+	mkdir -p "$EXPORT"
+	[[ -s $TMP/export.tar ]] || return 0
+	tar -xf "$TMP/export.tar" -C "$EXPORT" || log "the guest's export is damaged"
 }
 
 # shellcheck disable=SC2317
@@ -211,6 +241,7 @@ guest_status() {
 main() {
 	parse_args "$@"
 	kernel_env "$KVER"
+	[[ $KVER != "$DEBUG_KVER" ]] || APPEND+=" $DEBUG_APPEND"
 	host_deps
 	TMP=$(mktemp -d "${TMPDIR:-/tmp}/vpair-run.XXXXXX")
 	trap cleanup EXIT
@@ -225,6 +256,7 @@ main() {
 	local rc=0 st
 	boot || rc=$?
 	st=$(guest_status)
+	export_files
 	if ((rc == 124 || rc == 137)); then
 		log "timeout after ${TIMEOUT}s (console log: $LOG)"
 		exit 124

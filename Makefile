@@ -5,6 +5,11 @@
 #   make [KDIR=<kernel build dir>]   build vpair.ko for one kernel
 #   make check [KVERS="6.12 ..."]    build + selftests in a VM per kernel
 #                                    (default: every supported kernel)
+#   make check-debug [TESTS="pair_basic.sh chardev_basic ..."]
+#                              the selftests on a kernel with KASAN, lockdep,
+#                              kmemleak, UBSAN, ref trackers (built from
+#                              source once, an hour), fault injection, and
+#                              the gcov coverage of driver/; see README
 #   make demo | lint | clean
 #   make bench [KVERS=6.12] [METRICS="pktgen udp*"] [ICOUNT=1] [AA=1] [ROUNDS=7]
 #                              vpair against veth and tun in a VM; see README
@@ -42,7 +47,7 @@ DKMS_FILES := Kbuild Makefile dkms.conf driver uapi
 PROBES_H := driver/compat/generated/probes.h
 TOOLS := tools/vpairctl tools/iproute2
 
-.PHONY: all modules probes clean check demo lint install uninstall \
+.PHONY: all modules probes clean check check-debug demo lint install uninstall \
 	dkms-install dkms-uninstall sign selftests bench fuzz
 
 all: modules
@@ -111,8 +116,12 @@ clean:
 selftests:
 	$(MAKE) -C selftests
 
+# TESTS="PROGRAM...": only these selftests programs (names in selftests/).
 check:
-	scripts/check.sh $(KVERS)
+	VPAIR_TESTS='$(TESTS)' scripts/check.sh $(KVERS)
+
+check-debug:
+	VPAIR_TESTS='$(TESTS)' scripts/check.sh debug
 
 demo:
 	scripts/demo.sh

@@ -10,12 +10,25 @@
 # TAP and ends with one line "P passed, F failed" (plus ", S skipped"
 # when any), after the line naming the directory that keeps the logs.
 # Exit status 0 only if everything passed.
+#
+# KVER debug (make check-debug) is the debug kernel (scripts/vm/
+# debug-kernel.sh, built the first time): the module is built with gcov,
+# the guest adds fault injection and kmemleak (check-guest.sh), and the
+# run ends with the coverage of driver/. The packaging checks run only
+# with a supported kernel. VPAIR_TESTS="PROGRAM..." runs only those
+# selftests programs (names in selftests/).
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 kvers=("$@")
 [ ${#kvers[@]} -gt 0 ] || kvers=("${SUPPORTED_KVERS[@]}")
+# The kernels the packaging checks build for: all but the debug kernel.
+pkg_kvers=()
+for k in "${kvers[@]}"; do
+	[ "$k" = "$DEBUG_KVER" ] || pkg_kvers+=("$k")
+done
+read -ra tests <<<"${VPAIR_TESTS:-}"
 skipped=0
 start=$(date +%s)
 # stage/tree: the staged tree; stage/KVER: a module build; stage/logs.
@@ -26,7 +39,8 @@ umask 022
 build_one()
 {
 	local kver=$1 src=$2 blog=$3 rc
-	"$TOP/scripts/vm/kbuild.sh" "$kver" "$src" W=1 >"$blog" 2>&1
+	shift 3
+	"$TOP/scripts/vm/kbuild.sh" "$kver" "$src" W=1 "$@" >"$blog" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] || [ ! -f "$src/vpair.ko" ]; then
 		sed 's/^/# /' "$blog" | tail -40
@@ -54,22 +68,45 @@ tally()
 	n_not_ok=$((n_not_ok + f))
 }
 
+# coverage KVER: the debug kernel's gcov report of driver/.
+coverage()
+{
+	local src=$stage/$1 logs=$stage/logs/$1
+
+	echo "# ==== coverage"
+	python3 "$TOP/scripts/coverage.py" "$src" "$logs/export/gcov" >"$logs/coverage.txt"
+	verdict $? "$1: gcov data of driver/ from the guest"
+	cat "$logs/coverage.txt"
+}
+
 run_kernel()
 {
 	local kver=$1 src=$stage/$1 logs=$stage/logs/$1 rc
 	local out=$logs/guest.out console=$logs/console.log
+	local -a make_args=() run_args=(--detectors)
 
 	echo "# ==== kernel $kver"
 	mkdir -p "$logs"
+	if [ "$kver" = "$DEBUG_KVER" ]; then
+		# Built the first time (half an hour or more): progress on stderr.
+		"$TOP/scripts/vm/debug-kernel.sh" prepare
+		rc=$?
+		verdict $rc "$kver: the debug kernel is built"
+		[ $rc -eq 0 ] || return
+		# KASAN and kmemleak want memory; the suite takes long.
+		make_args=(VPAIR_GCOV=1)
+		run_args=(--mem 3072 --export "$logs/export"
+			--timeout "${VPAIR_VM_TIMEOUT:-21600}")
+	fi
 	# The tools and man pages, built, for install-guest.sh.
 	copy_module "$stage/tree" "$src" tools man
-	build_one "$kver" "$src" "$logs/build.log"
+	build_one "$kver" "$src" "$logs/build.log" "${make_args[@]}"
 	rc=$?
 	verdict $rc "$kver: build vpair.ko with W=1, no warnings"
 	[ $rc -eq 0 ] || return
 
-	(cd "$stage/tree" && "$TOP/scripts/vm/run.sh" --detectors --log "$console" "$kver" -- \
-		"$stage/tree/scripts/check-guest.sh" "$src/vpair.ko" "$TOP") >"$out" 2>&1
+	(cd "$stage/tree" && "$TOP/scripts/vm/run.sh" "${run_args[@]}" --log "$console" "$kver" -- \
+		"$stage/tree/scripts/check-guest.sh" "$src/vpair.ko" "$TOP" "${tests[@]}") >"$out" 2>&1
 	rc=$?
 	cat "$out"
 	tally "$out"
@@ -80,11 +117,12 @@ run_kernel()
 	verdict $? "$kver: module unloads cleanly after the suite"
 	[ $rc -eq 0 ] || echo "# guest exited with status $rc"
 
-	if grep -E "$SPLAT" "$console" | sed 's/^/# /' | grep .; then
+	if splats "$console" | sed 's/^/# /' | grep .; then
 		verdict 1 "$kver: kernel log free of splats"
 	else
 		verdict 0 "$kver: kernel log free of splats"
 	fi
+	[ "$kver" != "$DEBUG_KVER" ] || coverage "$kver"
 }
 
 # A wrong KDIR must stop the build with a hint naming the headers package.
@@ -157,9 +195,11 @@ main()
 	make -s -C "$stage/tree/selftests" all || verdict 1 "build selftests"
 	check_staged_tree_readable
 	check_bad_kdir
-	echo "# ==== packaging"
-	host_checks "$stage/tree/scripts/pkg-check.sh"
-	host_checks "$stage/tree/scripts/dkms-check.sh" "${kvers[@]}"
+	if [ ${#pkg_kvers[@]} -gt 0 ]; then
+		echo "# ==== packaging"
+		host_checks "$stage/tree/scripts/pkg-check.sh"
+		host_checks "$stage/tree/scripts/dkms-check.sh" "${pkg_kvers[@]}"
+	fi
 	for kver in "${kvers[@]}"; do
 		run_kernel "$kver"
 	done

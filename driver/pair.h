@@ -106,12 +106,16 @@ struct vpair_pair_sum {
 	u64	bytes;
 };
 
-/* What may leave an end: in l3 mode only IP crosses the pair. */
+/*
+ * What may leave an end: in l3 mode only IP crosses the pair. The header
+ * goes in by pointer so that an l2 end does not read it at all.
+ */
 static inline bool vpair_pair_proto_ok(const struct vpair_end *priv,
-				       __be16 proto)
+				       const struct ethhdr *eth)
 {
-	return priv->mode != VPAIR_MODE_L3 || proto == htons(ETH_P_IP) ||
-	       proto == htons(ETH_P_IPV6);
+	return priv->mode != VPAIR_MODE_L3 ||
+	       eth->h_proto == htons(ETH_P_IP) ||
+	       eth->h_proto == htons(ETH_P_IPV6);
 }
 
 /* The rx queue of @dev that a packet from the peer's tx queue @txq lands on. */

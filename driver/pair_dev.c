@@ -72,7 +72,7 @@ static netdev_tx_t vpair_pair_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
 		goto drop;
 	/* the frame's own type: AF_PACKET lets a sender label ARP as IP */
-	if (unlikely(!vpair_pair_proto_ok(priv, skb_eth_hdr(skb)->h_proto)))
+	if (unlikely(!vpair_pair_proto_ok(priv, skb_eth_hdr(skb))))
 		goto drop;
 
 	/* tx queue N of this end feeds rx queue N of the peer */

@@ -441,7 +441,7 @@ static bool vpair_xdp_refuse(const struct vpair_end *priv,
 	const struct ethhdr *eth = frame->data;
 
 	if (likely(frame->len >= ETH_HLEN &&
-		   vpair_pair_proto_ok(priv, eth->h_proto)))
+		   vpair_pair_proto_ok(priv, eth)))
 		return false;
 	xdp_return_frame(frame);
 	(*dropped)++;

@@ -65,8 +65,22 @@ struct vpair_xdp_poll {
 	struct xdp_frame	*tx[VPAIR_XDP_TX_BULK];
 	unsigned int		n_tx;
 	bool			redirected;
+	int			budget;		/* for napi_consume_skb() */
 	u32			n[VPAIR_XDP_NSTATS];
 };
+
+/*
+ * A poll runs for every packet of a slow sender: set only what is read
+ * before it is written (not @tx), on a struct left out of the stack's
+ * automatic zeroing.
+ */
+static inline void vpair_xdp_poll_start(struct vpair_xdp_poll *p, int budget)
+{
+	p->n_tx = 0;
+	p->redirected = false;
+	p->budget = budget;
+	memset(p->n, 0, sizeof(p->n));
+}
 
 /*
  * An rx queue in NAPI mode: a bounded ring that the peer's transmit

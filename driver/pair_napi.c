@@ -246,7 +246,7 @@ static int vpair_napi_receive(struct vpair_rxq *rq, struct bpf_prog *prog,
 			      struct vpair_xdp_poll *xdp, int budget,
 			      struct vpair_napi_bql *bql)
 {
-	void *batch[VPAIR_NAPI_BATCH];
+	void *batch[VPAIR_NAPI_BATCH] __uninitialized;
 	int done = 0, n, i;
 
 	while (done < budget) {
@@ -300,13 +300,13 @@ static int vpair_napi_poll(struct napi_struct *napi, int budget)
 	struct vpair_rxq *rq = container_of(napi, struct vpair_rxq, napi);
 	struct vpair_end *priv = netdev_priv(napi->dev);
 	struct vpair_napi_bql bql = {};
-	struct vpair_xdp_poll xdp;
+	struct vpair_xdp_poll xdp __uninitialized;
 	struct bpf_prog *prog;
 	int done;
 
 	prog = rcu_dereference_check(priv->xdp_prog, rcu_read_lock_bh_held());
 	if (prog)
-		memset(&xdp, 0, sizeof(xdp));
+		vpair_xdp_poll_start(&xdp, budget);
 	done = vpair_napi_receive(rq, prog, &xdp, budget, &bql);
 	/* XDP_TX and XDP_REDIRECT leave before the poll ends */
 	if (prog)

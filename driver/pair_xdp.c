@@ -714,11 +714,15 @@ static bool vpair_xdp_csum(struct sk_buff *skb, const struct xdp_buff *xdp)
 	return true;
 }
 
-/* The buffer leaves with the frame: the skb lets go of its page fragment. */
-static void vpair_xdp_steal(struct sk_buff *skb)
+/*
+ * The buffer leaves with the frame: the skb lets go of its page fragment,
+ * and goes back to the NAPI cache that the next copy takes one from.
+ */
+static void vpair_xdp_steal(struct sk_buff *skb,
+			    const struct vpair_xdp_poll *p)
 {
 	get_page(virt_to_head_page(skb->head));
-	consume_skb(skb);
+	napi_consume_skb(skb, p->budget);
 }
 
 /* The frames of this poll's XDP_TX, out through the peer. */
@@ -744,7 +748,7 @@ static void vpair_xdp_tx(struct vpair_rxq *rq, struct sk_buff *skb,
 		vpair_xdp_fail(rq, p, skb);
 		return;
 	}
-	vpair_xdp_steal(skb);
+	vpair_xdp_steal(skb, p);
 	if (p->n_tx == VPAIR_XDP_TX_BULK)
 		vpair_xdp_tx_flush(rq, p);
 	p->tx[p->n_tx++] = frame;
@@ -754,7 +758,7 @@ static void vpair_xdp_redirect(struct vpair_rxq *rq, struct bpf_prog *prog,
 			       struct sk_buff *skb, struct xdp_buff *xdp,
 			       struct vpair_xdp_poll *p)
 {
-	vpair_xdp_steal(skb);
+	vpair_xdp_steal(skb, p);
 	if (xdp_do_redirect(rq->xdp_rxq.dev, xdp, prog)) {
 		page_frag_free(xdp->data);
 		vpair_xdp_fail(rq, p, NULL);
@@ -782,8 +786,9 @@ static void vpair_xdp_act(struct vpair_rxq *rq, struct bpf_prog *prog,
 			vpair_xdp_redirect(rq, prog, skb, xdp, p);
 		return;
 	case XDP_DROP:
+		/* the program's choice, as on a NIC: no drop trace, a cached skb */
 		p->n[VPAIR_XDP_DROP]++;
-		kfree_skb(skb);
+		napi_consume_skb(skb, p->budget);
 		return;
 	default:
 		bpf_warn_invalid_xdp_action(dev, prog, act);
@@ -838,11 +843,16 @@ static void vpair_xdp_add_stats(struct vpair_rxq *rq,
 				const struct vpair_xdp_poll *p)
 {
 	struct vpair_xdp_rxstats *s = &rq->xdp_stats;
-	int i;
 
+	/* once a poll, for every packet of a slow sender: no loop */
+	BUILD_BUG_ON(VPAIR_XDP_NSTATS != 6);
 	u64_stats_update_begin(&s->syncp);
-	for (i = 0; i < VPAIR_XDP_NSTATS; i++)
-		u64_stats_add(&s->n[i], p->n[i]);
+	u64_stats_add(&s->n[VPAIR_XDP_PASS], p->n[VPAIR_XDP_PASS]);
+	u64_stats_add(&s->n[VPAIR_XDP_DROP], p->n[VPAIR_XDP_DROP]);
+	u64_stats_add(&s->n[VPAIR_XDP_TX], p->n[VPAIR_XDP_TX]);
+	u64_stats_add(&s->n[VPAIR_XDP_REDIRECT], p->n[VPAIR_XDP_REDIRECT]);
+	u64_stats_add(&s->n[VPAIR_XDP_ABORTED], p->n[VPAIR_XDP_ABORTED]);
+	u64_stats_add(&s->n[VPAIR_XDP_ERRORS], p->n[VPAIR_XDP_ERRORS]);
 	u64_stats_update_end(&s->syncp);
 }
 

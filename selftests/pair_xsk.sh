@@ -47,7 +47,7 @@ run_kind()
 	# 1: a socket on vb's queue 0 reads what va sends
 	nsx "$NSB" "$XSK" "$OBJ" vb rx "$N" "$PORT" >"$TMPD/rx" 2>"$TMPD/rx.err" &
 	pid=$!
-	if busywait 10 grep -q ready "$TMPD/rx.err"; then
+	if busywait 60 grep -q ready "$TMPD/rx.err"; then
 		send_datagrams "$NSA" 10.24.0.2 "$PORT" "$N"
 	fi
 	wait "$pid"
@@ -63,7 +63,7 @@ import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.24.0.2", int(sys.argv[1])))
 open(sys.argv[2], "w").close()
-s.settimeout(5)
+s.settimeout(30)
 n = 0
 try:
     while n < int(sys.argv[3]):
@@ -73,7 +73,8 @@ except socket.timeout:
     pass
 print(n)' "$PORT" "$TMPD/ready" "$N" >"$TMPD/count" &
 	pid=$!
-	busywait 10 test -f "$TMPD/ready"
+	busywait 60 test -f "$TMPD/ready"
+	check_err $? "$kind: vb's socket was not bound within 60 s"
 	run_cmd nsx "$NSA" "$XSK" "$OBJ" va tx "$N" "$PORT" \
 		"$(mac_of "$NSA" va)" "$(mac_of "$NSB" vb)" 10.24.0.1 10.24.0.2
 	check_err $? "$kind: xsk_io tx did not complete $N frames"

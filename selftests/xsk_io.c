@@ -185,7 +185,7 @@ static int do_rx(const char *obj_path, const char *dev, int count, int port)
 		uint64_t *fill = x.fill.desc;
 		uint32_t prod, fprod;
 
-		if (poll(&pfd, 1, 10000) <= 0)
+		if (poll(&pfd, 1, 30000) <= 0)
 			break;
 		prod = __atomic_load_n(x.rx.producer, __ATOMIC_ACQUIRE);
 		fprod = *x.fill.producer;

@@ -346,13 +346,17 @@ require_module()
 {
 	local mod=${1:-$(kind_module "$VPAIR_KIND")}
 
-	[ -d "/sys/module/$mod" ] && return 0
-	if [ "$mod" != vpair ]; then
-		modprobe -q "$mod" >/dev/null 2>&1
-		[ -d "/sys/module/$mod" ] && return 0
-		__module_builtin "$mod" && return 0
-	fi
-	exit_skip "module $mod is not loaded"
+	have_module "$mod" || exit_skip "module $mod is not loaded"
+}
+
+# have_module MODULE: is MODULE loaded, or (Linux's own drivers only)
+# loadable or built in?
+have_module()
+{
+	[ -d "/sys/module/$1" ] && return 0
+	[ "$1" != vpair ] || return 1
+	modprobe -q "$1" >/dev/null 2>&1
+	[ -d "/sys/module/$1" ] || __module_builtin "$1"
 }
 
 # Name template the kernel uses for automatically named netdevs of a kind.

@@ -6,9 +6,9 @@
 # where a pair metric's instructions go, vpair against veth. Builds
 # vpair.ko and the benchmark programs like bench.sh, boots KVER once with
 # guest time counting instructions (QEMU -icount, 1 ns = 1 instruction)
-# and for each METRIC of the pair group (pktgen, udp1, ...) and each kind
-# (vpair, then veth) runs N unprofiled rounds of the metric's own round
-# function (CPU 0 sends), then two profiled ones under
+# and for each METRIC of the pair group (pktgen, udp1, xdp_drop_pair,
+# ...) and each kind (vpair, then veth) runs N unprofiled rounds of the
+# metric's own round function (CPU 0 sends), then two profiled ones under
 #	perf record -e cpu-clock -c PERIOD -g
 # (the host's perf, over the guest's 9p root), sampling only while
 # pktgen sends. Under icount cpu-clock samples every PERIOD guest
@@ -27,7 +27,8 @@
 #
 # Halted vCPUs are sampled too (guest time passes while the other one
 # works) and perf's own process runs in the guest: both are left out.
-# Trust the per-function split only where one vCPU works (pktgen): when
+# Trust the per-function split only where one vCPU works (pktgen,
+# xdp_*_pair: the receiving end's NAPI runs on the sending CPU): when
 # both do (udp*), single-threaded TCG runs them in turns and a vCPU takes
 # its timer interrupt where its turn ended, not where its timer expired,
 # so whole functions go unsampled; the rates stay exact.
@@ -115,9 +116,10 @@ guest_main()
 	for id in "$@"; do
 		[ "${BENCH_GROUP[$id]:-}" = pair ] ||
 			{ echo "# $id: not a pair metric"; continue; }
-		# pktgen alone keeps one vCPU busy; the rest also a receiver
+		# pktgen alone keeps one vCPU busy (its NAPI runs there too,
+		# so with xdp_*_pair); the rest also a receiver
 		cpus=0 tool=1
-		case $id in pktgen*) ;; *) cpus=0,1 tool=0,1 ;; esac
+		case $id in pktgen* | xdp_*_pair) ;; *) cpus=0,1 tool=0,1 ;; esac
 		for kind in vpair veth; do
 			run_round "$id" "$kind" >/dev/null	# warm-up
 			pps=()
@@ -131,6 +133,7 @@ guest_main()
 				prof_start "$data" "$p" "$cpus" "$tool"
 				out=$(PKTGEN_COUNT=$((PKTGEN_COUNT * scale)) \
 					UDP_SOCK_COUNT=$((UDP_SOCK_COUNT * scale)) \
+					PAIR_XDP_COUNT=$((PAIR_XDP_COUNT * scale)) \
 					run_round "$id" "$kind")
 				prof_stop
 				echo "# $id $kind: period $p, profiled round ${out%% *} pps"
@@ -160,7 +163,7 @@ guest_main()
 
 usage()
 {
-	sed -n '4,33s/^# \{0,1\}//p' "$0" >&2
+	sed -n '4,34s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 

@@ -223,13 +223,26 @@ link_up "$NS4" vx0 10.23.10.1 10.23.10.2 "$(mac_of "$NS3" vx1)"
 nsx "$NS4" ethtool -K vx0 tx off >/dev/null
 xdp_on "$NS3" vx1 redirect
 check_err $? "attaching xdp_redirect to the veth"
+# path_stats: the counters along the path, where a frame went missing,
+# and the IP and UDP counters of the last namespace (the header lines
+# name them)
+# shellcheck disable=SC2016 # awk fields, not shell variables
+path_stats()
+{
+	echo "vx0 tx $(stat_of "$NS4" vx0 tx_packets)/$(stat_of "$NS4" vx0 tx_dropped)," \
+		"vx1 rx $(stat_of "$NS3" vx1 rx_packets)/$(stat_of "$NS3" vx1 rx_dropped)" \
+		"$(nsx "$NS3" ethtool -S vx1 | awk '/xdp_redirect:/ { s += $2 } END { print "redirected " s + 0 }'),"\
+		"vr0 tx $(stat_of "$NS3" vr0 tx_packets)/$(stat_of "$NS3" vr0 tx_dropped)," \
+		"vr1 rx $(stat_of "$NS5" vr1 rx_packets)/$(stat_of "$NS5" vr1 rx_dropped);" \
+		"$(nsx "$NS5" awk '$1 == "Ip:" || $1 == "Udp:"' /proc/net/snmp | xargs)"
+}
 redirect_round()
 {
 	recv_start "$NS5" 10.23.10.2 4005
 	send_datagrams "$NS4" 10.23.10.2 4005 "$N" end
 	recv_wait
 	[ "$GOT" = "$N" ]
-	check_err $? "veth -> end, $1: $GOT of $N datagrams arrived"
+	check_err $? "veth -> end, $1: $GOT of $N datagrams arrived (packets/drops: $(path_stats))"
 }
 if is_vpair; then
 	redirect_round "no program on the end's peer"

@@ -76,6 +76,9 @@ recv_start()
 	nsx "$1" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+# a frame from XDP is a page of truesize: 51 of them overflow the default
+# buffer (RcvbufErrors) when a slow guest lets the reader lag
+s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)    # SO_RCVBUFFORCE
 s.bind((sys.argv[1], int(sys.argv[2])))
 open(sys.argv[3], "w").close()
 s.settimeout(30)

@@ -61,6 +61,7 @@ run_kind()
 	nsx "$NSB" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)    # SO_RCVBUFFORCE: a lagging reader
 s.bind(("10.24.0.2", int(sys.argv[1])))
 open(sys.argv[2], "w").close()
 s.settimeout(30)

@@ -5,6 +5,7 @@
  * receive side, per-queue views) is summed here when someone asks.
  */
 #include <linux/netdevice.h>
+#include <linux/percpu.h>
 
 #include "pair.h"
 
@@ -107,32 +108,45 @@ void vpair_pair_get_stats64(struct net_device *dev,
 	tot->rx_bytes += rx.bytes;
 }
 
+/*
+ * The tx counters of up to this many queues share one per-CPU area: a
+ * pair costs one per end, and 4096 queues still fit the allocator's unit.
+ */
+#define VPAIR_TXSTATS_CHUNK \
+	(PCPU_MIN_UNIT_SIZE / 2 / sizeof(struct vpair_pair_qstats))
+
 static void vpair_pair_free_txstats(struct vpair_end *priv, unsigned int n)
 {
-	while (n--)
-		free_percpu(priv->txstats[n]);
+	unsigned int q;
+
+	for (q = 0; q < n; q += VPAIR_TXSTATS_CHUNK)
+		free_percpu(priv->txstats[q]);
 	kvfree(priv->txstats);
 	priv->txstats = NULL;
 }
 
-/* One small per-CPU area per queue: 4096 queues would not fit in one. */
 static int vpair_pair_alloc_txstats(struct vpair_end *priv, unsigned int n)
 {
-	unsigned int q;
+	struct vpair_pair_qstats __percpu *area;
+	unsigned int q, i, len;
 	int cpu;
 
 	priv->txstats = kvcalloc(n, sizeof(*priv->txstats), GFP_KERNEL_ACCOUNT);
 	if (!priv->txstats)
 		return -ENOMEM;
-	for (q = 0; q < n; q++) {
-		priv->txstats[q] = alloc_percpu_gfp(struct vpair_pair_qstats,
-						    GFP_KERNEL_ACCOUNT);
-		if (!priv->txstats[q]) {
+	for (q = 0; q < n; q += len) {
+		len = min_t(unsigned int, n - q, VPAIR_TXSTATS_CHUNK);
+		area = __alloc_percpu_gfp(len * sizeof(*area), __alignof__(*area),
+					  GFP_KERNEL_ACCOUNT);
+		if (!area) {
 			vpair_pair_free_txstats(priv, q);
 			return -ENOMEM;
 		}
-		for_each_possible_cpu(cpu)
-			u64_stats_init(&per_cpu_ptr(priv->txstats[q], cpu)->syncp);
+		for (i = 0; i < len; i++) {
+			for_each_possible_cpu(cpu)
+				u64_stats_init(&per_cpu_ptr(area + i, cpu)->syncp);
+			priv->txstats[q + i] = area + i;
+		}
 	}
 	return 0;
 }

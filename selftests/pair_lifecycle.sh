@@ -5,8 +5,9 @@
 # IFNAMSIZ edge, the peer block's txqueuelen and ifindex, both ends born in
 # two foreign namespaces, an end moved while traffic flows, veth's offload
 # features and BIG TCP limits, short AF_PACKET frames, tx queue N landing
-# on rx queue N, and an extack message on every refused request. Where
-# veth knows the request, veth's answer is checked live as the reference.
+# on rx queue N (2100 queues too), and an extack message on every refused
+# request. Where veth knows the request, veth's answer is checked live as
+# the reference.
 
 set -u
 
@@ -20,7 +21,7 @@ require_module vpair
 require_cmd python3 ethtool taskset
 # veth, the reference (built in, it has no /sys/module/veth)
 require_module veth
-ktap_set_plan 11
+ktap_set_plan 12
 
 setup_ns NS NS2 NS3 || exit_skip "cannot create network namespaces"
 
@@ -302,5 +303,24 @@ expect_errno EADDRNOTAVAIL ip -n "$NS2" link set dev ma2 address 01:00:5e:00:00:
 check_err $? "multicast MAC accepted on a live end"
 ip -n "$NS" link del dev ma1
 log_test "l2: live MAC change keeps traffic going; multicast MAC refused"
+
+# 12: tx counters of queues past the first shared per-CPU area
+nl add qa --txq 2100 --rxq 2100 --peer qb --peer-txq 2100 --peer-rxq 2100
+check_err $? "create with 2100 queues on each end"
+ip -n "$NS" link set qb netns "$NS2"
+ns_addr_up "$NS" qa 10.23.15.1/24
+ns_addr_up "$NS2" qb 10.23.15.2/24
+ip netns exec "$NS" sh -c 'echo 3 > /sys/class/net/qa/queues/tx-2050/xps_cpus'
+check_err $? "XPS setup"
+txq2050() { ip netns exec "$NS" ethtool -S qa | awk '/tx_queue_2050_packets/ { print $2 }'; }
+before=$(txq2050)
+ip netns exec "$NS" ping -c 3 -i 0.2 -W 2 10.23.15.2 >/dev/null
+check_err $? "ping over queue 2050"
+[ "$(txq2050)" -ge $((before + 3)) ]
+check_err $? "tx_queue_2050_packets went from $before to $(txq2050)"
+busywait 5 stats_agree
+check_err $? "statistics disagree between sysfs, ethtool -S and the two ends"
+ip -n "$NS" link del dev qa
+log_test "2100 queues: queue 2050 counted once, in its own slot"
 
 ktap_finished

@@ -52,18 +52,20 @@ build_one()
 	return 0
 }
 
-# Tally the selftests' TAP: subtests count one each; a program that
-# failed without reporting a failing subtest still counts as one failure.
+# Tally the selftests' TAP: subtests count one each. A program that
+# skipped without reporting a subtest counts as one skip, and one that
+# failed without reporting a failing subtest as one failure.
 tally()
 {
-	local out=$1 p f s
-	p=$(grep -cE '^# ok [0-9]+ ' "$out")
-	s=$(grep -cE '^# ok [0-9]+ .*# SKIP' "$out")
-	f=$(grep -cE '^# not ok [0-9]+ ' "$out")
-	if [ "$f" -eq 0 ]; then
-		f=$(grep -cE '^not ok [0-9]+ ' "$out")
-	fi
-	n_ok=$((n_ok + p - s))
+	local p f s
+
+	read -r p f s < <(awk '
+		/^# ok [0-9]+ / { if (/# SKIP/) s++; else p++; n++; next }
+		/^# not ok [0-9]+ / { f++; nf++; n++; next }
+		/^ok [0-9]+ / { if (!n && /# SKIP/) s++; n = nf = 0; next }
+		/^not ok [0-9]+ / { if (!nf) f++; n = nf = 0; next }
+		END { print p + 0, f + 0, s + 0 }' "$1")
+	n_ok=$((n_ok + p))
 	skipped=$((skipped + s))
 	n_not_ok=$((n_not_ok + f))
 }

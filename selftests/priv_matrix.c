@@ -22,6 +22,7 @@
  */
 #include <signal.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/ethtool.h>
 #include <linux/filter.h>
@@ -835,12 +836,45 @@ static const char *err_name(int err)
 	return buf;
 }
 
+/* A built-in veth has no /sys/module/veth: modules.builtin names it. */
+static int veth_builtin(void)
+{
+	char path[128], line[256];
+	struct utsname u;
+	int found = 0;
+	FILE *f;
+
+	if (uname(&u))
+		return 0;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin",
+		 u.release);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "/veth.ko") != NULL;
+	fclose(f);
+	return found;
+}
+
+static int veth_present(void)
+{
+	static int present = -1;
+
+	/* modprobe also succeeds for a built-in module */
+	if (present < 0)
+		present = !access("/sys/module/veth", F_OK) ||
+			  !system("modprobe -q veth 2>/dev/null") ||
+			  veth_builtin();
+	return present;
+}
+
 static int anchor_missing(const struct op *op)
 {
 	int is_pair = op->act == act_pair_new || op->prep == PREP_PAIR;
 
 	if (is_pair)
-		return access("/sys/module/veth", F_OK) != 0;
+		return !veth_present();
 	return access(anchor_drv.dev, F_OK) != 0;
 }
 

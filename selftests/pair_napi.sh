@@ -57,8 +57,10 @@ estat() { nsx "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'; }
 # tcp_to_vb BYTES: BYTES over TCP from va to vb; prints what arrived.
 tcp_to_vb() { tcp_xfer "$NS" "$NS2" 10.23.7.2 "$1"; }
 
-# merged BYTES: ratio check of IP packets received vs frames on vb, as
-# "rx_frames ip_packets" of one transfer.
+# xfer_counts BYTES: the frames vb received and the IP packets its stack
+# saw in one transfer, as "rx_frames ip_packets". Without GRO the two are
+# about equal (>= 90 %); GRO merges at least a quarter away (<= 75 %),
+# even on a slow debug kernel whose polls see few segments each.
 xfer_counts()
 {
 	local rx0 ip0 got
@@ -89,7 +91,7 @@ check_err $? "GRO flag not on"
 [ "$(flag "$NS" va generic-receive-offload)" = off ]
 check_err $? "the peer's GRO flag changed"
 read -r frames ippkts <<<"$(xfer_counts 1000000)"
-[ "$frames" -gt 0 ] && [ $((ippkts * 2)) -lt "$frames" ]
+[ "$frames" -gt 0 ] && [ $((ippkts * 4)) -le $((frames * 3)) ]
 check_err $? "GRO on: $frames frames became $ippkts IP packets"
 log_test "GRO on merges TCP segments ($frames frames, $ippkts IP packets)"
 
@@ -101,7 +103,7 @@ check_err $? "threaded reads $(ns_sysfs "$NS2" vb threaded)"
 pgrep '^napi/vb-' >/dev/null
 check_err $? "no napi/vb-* thread"
 read -r frames ippkts <<<"$(xfer_counts 1000000)"
-[ "$frames" -gt 0 ] && [ $((ippkts * 2)) -lt "$frames" ]
+[ "$frames" -gt 0 ] && [ $((ippkts * 4)) -le $((frames * 3)) ]
 check_err $? "threaded: $frames frames became $ippkts IP packets"
 log_test "threaded NAPI: a thread per rx queue, segments still merged"
 
@@ -157,7 +159,7 @@ check_err $? "GRO flag not on while down"
 ip -n "$NS2" link set vb up
 busywait 10 nsx "$NS" ping -q -c 1 -W 1 10.23.7.2 >/dev/null
 read -r frames ippkts <<<"$(xfer_counts 1000000)"
-[ "$frames" -gt 0 ] && [ $((ippkts * 2)) -lt "$frames" ]
+[ "$frames" -gt 0 ] && [ $((ippkts * 4)) -le $((frames * 3)) ]
 check_err $? "GRO on after down/up: $frames frames became $ippkts IP packets"
 log_test "GRO turned on while down merges segments once the end is up"
 

@@ -11,11 +11,12 @@
 # metric's own round function (CPU 0 sends), then two profiled ones under
 #	perf record -e cpu-clock -c PERIOD -g
 # (the host's perf, over the guest's 9p root), sampling only while
-# pktgen sends. Under icount cpu-clock samples every PERIOD guest
-# instructions, so the samples are an instruction profile; the second
-# profiled round uses PERIOD + 2027, against aliasing with a loop of
-# constant length. Prints per metric and kind the median rate, the
-# instructions per packet (1/rate), the top functions by self and by
+# pktgen sends, or for life and life_ns while the pairs are deleted (per
+# pair, not per packet, there). Under icount cpu-clock samples every
+# PERIOD guest instructions, so the samples are an instruction profile;
+# the second profiled round uses PERIOD + 2027, against aliasing with a
+# loop of constant length. Prints per metric and kind the median rate,
+# the instructions per packet (1/rate), the top functions by self and by
 # inclusive samples scaled to instructions per packet, and the functions
 # whose cost differs between the kinds (profile.py).
 #
@@ -81,7 +82,7 @@ run_round()
 guest_main()
 {
 	local ko=$1 rounds=$2 period=$3 scale=$4 id kind r out vals p data
-	local cpus tool
+	local cpus tool field
 	local -a pps
 
 	# shellcheck disable=SC2034 # BIN: the metrics run the programs there
@@ -105,6 +106,17 @@ guest_main()
 		prof_ctl disable
 		return $rc
 	}
+	# and while a life* metric deletes its pairs (the settling nap
+	# included: the deferred work of the delete runs then)
+	eval "bench_$(declare -f busy_batch)"
+	busy_batch()
+	{
+		local rc=0
+		[[ $2 == *.del ]] && prof_ctl enable
+		bench_busy_batch "$@" || rc=$?
+		[[ $2 == *.del ]] && prof_ctl disable
+		return $rc
+	}
 
 	# no throttling: under icount a sample's handler may look slow
 	sysctl -qw kernel.perf_event_max_sample_rate=1000000 \
@@ -118,15 +130,21 @@ guest_main()
 			{ echo "# $id: not a pair metric"; continue; }
 		# pktgen alone keeps one vCPU busy (its NAPI runs there too,
 		# so with xdp_*_pair); the rest also a receiver
-		cpus=0 tool=1
-		case $id in pktgen* | xdp_*_pair) ;; *) cpus=0,1 tool=0,1 ;; esac
+		# life*: CPU 0 alone is online while it deletes; its rate
+		# is the second value (pairs per CPU-second)
+		cpus=0 tool=1 field=0
+		case $id in
+		pktgen* | xdp_*_pair) ;;
+		life*) tool=0 field=1 ;;
+		*) cpus=0,1 tool=0,1 ;;
+		esac
 		for kind in vpair veth; do
 			run_round "$id" "$kind" >/dev/null	# warm-up
 			pps=()
 			for ((r = 0; r < rounds; r++)); do
 				out=$(run_round "$id" "$kind")
 				read -ra vals <<<"$out"
-				pps+=("${vals[0]:-0}")
+				pps+=("${vals[field]:-0}")
 			done
 			for p in "$period" $((period + 2027)); do
 				data=/tmp/prof-$id-$kind-$p.data
@@ -134,9 +152,12 @@ guest_main()
 				out=$(PKTGEN_COUNT=$((PKTGEN_COUNT * scale)) \
 					UDP_SOCK_COUNT=$((UDP_SOCK_COUNT * scale)) \
 					PAIR_XDP_COUNT=$((PAIR_XDP_COUNT * scale)) \
+					LIFE_PAIRS=$((LIFE_PAIRS * scale)) \
+					LIFE_NS_PAIRS=$((LIFE_NS_PAIRS * scale)) \
 					run_round "$id" "$kind")
 				prof_stop
-				echo "# $id $kind: period $p, profiled round ${out%% *} pps"
+				read -ra vals <<<"$out"
+				echo "# $id $kind: period $p, profiled round ${vals[field]:-0}/s"
 				perf script -i "$data" -F comm,cpu,time,ip,sym 2>/dev/null |
 					python3 "$here/profile.py" fold --period "$p" \
 					>"/tmp/prof-$id-$kind-$p.json" ||

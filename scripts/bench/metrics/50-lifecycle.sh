@@ -9,8 +9,9 @@
 # both drivers and not the RCU and timer waits that dominate the elapsed
 # time and make it jump (under icount, idle time skips to the next timer).
 # Memory: unreclaimable slab, vmalloc and per-CPU memory (/proc/meminfo)
-# grown by the pairs, once settled. A second metric creates the ends
-# directly in two namespaces.
+# grown by the pairs, once settled. "cycle" is the rate of the two
+# together, pairs created and deleted per CPU-second. A second metric
+# creates the ends directly in two namespaces.
 #
 # The batches run on CPU 0 alone, the other CPUs offline. Under icount the
 # vCPUs take turns on one host thread while guest time counts the
@@ -104,7 +105,8 @@ life_rates_one_cpu()
 	kernel_mem_kb
 	m0=$(((KMEM - m0) * 1024 / n))
 	busy_batch 0.3 "$del" "$@" || return 1
-	echo "$(rate "$n" "$tadd") $(rate "$n" "$BATCH_NS") $m0"
+	echo "$(rate "$n" "$tadd") $(rate "$n" "$BATCH_NS")" \
+		"$(rate "$n" $((tadd + BATCH_NS))) $m0"
 }
 
 lifecycle_round()
@@ -131,6 +133,8 @@ lifecycle_ns_round()
 }
 
 bench_add life pair "create $LIFE_PAIRS pairs (ip -batch) and delete them (one request); memory per idle pair" \
-	"create:pairs/CPU-s:up delete:pairs/CPU-s:up mem:bytes:down" -- lifecycle_round
+	"create:pairs/CPU-s:up delete:pairs/CPU-s:up cycle:pairs/CPU-s:up mem:bytes:down" \
+	-- lifecycle_round
 bench_add life_ns pair "create $LIFE_NS_PAIRS pairs with the ends in two namespaces, delete them" \
-	"create:pairs/CPU-s:up delete:pairs/CPU-s:up" -- lifecycle_ns_round
+	"create:pairs/CPU-s:up delete:pairs/CPU-s:up cycle:pairs/CPU-s:up" \
+	-- lifecycle_ns_round

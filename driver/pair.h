@@ -102,9 +102,12 @@ struct vpair_end {
 	struct vpair_rxq			*rxq;	/* num_rx_queues */
 	struct net_device __rcu			*peer;
 	struct bpf_prog __rcu			*xdp_prog;
-	/* per tx queue, per CPU; the array is read-only after init */
+	/*
+	 * Per-queue arrays, one allocation from @rx_drops on (pair_stats.c).
+	 * @txstats: per tx queue, per CPU; read-only after init. Drops are
+	 * rare: shared atomics, off the lines the hot path reads.
+	 */
 	struct vpair_pair_qstats __percpu	**txstats;
-	/* drops are rare: shared atomics, off the lines the hot path reads */
 	atomic64_t				*rx_drops;	/* num_rx_queues */
 	atomic64_t				*tx_drops;	/* num_tx_queues */
 	struct vpair_pair_purged		*tx_purged;	/* num_tx_queues */

@@ -121,8 +121,6 @@ static void vpair_pair_free_txstats(struct vpair_end *priv, unsigned int n)
 
 	for (q = 0; q < n; q += VPAIR_TXSTATS_CHUNK)
 		free_percpu(priv->txstats[q]);
-	kvfree(priv->txstats);
-	priv->txstats = NULL;
 }
 
 static int vpair_pair_alloc_txstats(struct vpair_end *priv, unsigned int n)
@@ -131,9 +129,6 @@ static int vpair_pair_alloc_txstats(struct vpair_end *priv, unsigned int n)
 	unsigned int q, i, len;
 	int cpu;
 
-	priv->txstats = kvcalloc(n, sizeof(*priv->txstats), GFP_KERNEL_ACCOUNT);
-	if (!priv->txstats)
-		return -ENOMEM;
 	for (q = 0; q < n; q += len) {
 		len = min_t(unsigned int, n - q, VPAIR_TXSTATS_CHUNK);
 		area = __alloc_percpu_gfp(len * sizeof(*area), __alignof__(*area),
@@ -151,48 +146,46 @@ static int vpair_pair_alloc_txstats(struct vpair_end *priv, unsigned int n)
 	return 0;
 }
 
+/*
+ * The four per-queue arrays of an end share one allocation. Each element
+ * is a multiple of 8 bytes but the last (pointers), so each array starts
+ * aligned.
+ */
 int vpair_pair_stats_init(struct net_device *dev)
 {
 	struct vpair_end *priv = netdev_priv(dev);
+	unsigned int rx = dev->num_rx_queues;
+	unsigned int tx = dev->num_tx_queues;
+	size_t size;
 
-	priv->rx_drops = kvcalloc(dev->num_rx_queues, sizeof(*priv->rx_drops),
-				  GFP_KERNEL_ACCOUNT);
+	BUILD_BUG_ON(sizeof(*priv->rx_drops) % 8 || sizeof(*priv->tx_purged) % 8);
+	size = rx * sizeof(*priv->rx_drops) +
+	       tx * (sizeof(*priv->tx_drops) + sizeof(*priv->tx_purged) +
+		     sizeof(*priv->txstats));
+	priv->rx_drops = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!priv->rx_drops)
 		return -ENOMEM;
-	priv->tx_drops = kvcalloc(dev->num_tx_queues, sizeof(*priv->tx_drops),
-				  GFP_KERNEL_ACCOUNT);
-	if (!priv->tx_drops)
-		goto err_rx_drops;
-	priv->tx_purged = kvcalloc(dev->num_tx_queues, sizeof(*priv->tx_purged),
-				   GFP_KERNEL_ACCOUNT);
-	if (!priv->tx_purged)
-		goto err_tx_drops;
-	if (vpair_pair_alloc_txstats(priv, dev->num_tx_queues))
-		goto err_tx_purged;
+	priv->tx_drops = priv->rx_drops + rx;
+	priv->tx_purged = (void *)(priv->tx_drops + tx);
+	priv->txstats = (void *)(priv->tx_purged + tx);
+	if (vpair_pair_alloc_txstats(priv, tx)) {
+		kvfree(priv->rx_drops);
+		priv->rx_drops = NULL;
+		return -ENOMEM;
+	}
 	return 0;
-
-err_tx_purged:
-	kvfree(priv->tx_purged);
-	priv->tx_purged = NULL;
-err_tx_drops:
-	kvfree(priv->tx_drops);
-	priv->tx_drops = NULL;
-err_rx_drops:
-	kvfree(priv->rx_drops);
-	priv->rx_drops = NULL;
-	return -ENOMEM;
 }
 
 void vpair_pair_stats_free(struct net_device *dev)
 {
 	struct vpair_end *priv = netdev_priv(dev);
 
-	if (priv->txstats)
-		vpair_pair_free_txstats(priv, dev->num_tx_queues);
-	kvfree(priv->tx_purged);
-	kvfree(priv->tx_drops);
+	if (!priv->rx_drops)
+		return;
+	vpair_pair_free_txstats(priv, dev->num_tx_queues);
 	kvfree(priv->rx_drops);
-	priv->tx_purged = NULL;
-	priv->tx_drops = NULL;
 	priv->rx_drops = NULL;
+	priv->tx_drops = NULL;
+	priv->tx_purged = NULL;
+	priv->txstats = NULL;
 }

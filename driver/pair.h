@@ -13,6 +13,8 @@
 
 #include "vpair.h"
 
+struct page_pool;
+
 #include <linux/u64_stats_sync.h>
 
 /*
@@ -86,7 +88,8 @@ static inline void vpair_xdp_poll_start(struct vpair_xdp_poll *p, int budget)
  * An rx queue in NAPI mode: a bounded ring that the peer's transmit
  * fills and a NAPI instance that empties it into GRO, through the end's
  * XDP program if it has one. @live points to @napi while the ring takes
- * packets (RCU: the transmit side's view).
+ * packets (RCU: the transmit side's view). @pool holds the pages of the
+ * copies the program runs on, registered for XDP as @pool_mem.
  */
 struct vpair_rxq {
 	struct napi_struct __rcu	*live;
@@ -95,6 +98,8 @@ struct vpair_rxq {
 	bool				notify_masked;	/* a poll is due */
 	struct vpair_xdp_rxstats	xdp_stats;
 	struct xdp_rxq_info		xdp_rxq;
+	struct page_pool		*pool;		/* RTNL */
+	struct xdp_mem_info		pool_mem;
 } ____cacheline_aligned_in_smp;
 
 /* Private area of a pair end. */
@@ -203,6 +208,8 @@ int vpair_xdp_check_channels(struct net_device *dev, unsigned int rx,
 			     unsigned int tx);
 void vpair_xdp_rxq_init(struct net_device *dev, struct vpair_rxq *rq,
 			unsigned int q);
+int vpair_xdp_pool_create(struct vpair_rxq *rq);
+void vpair_xdp_pool_destroy(struct vpair_rxq *rq);
 struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
 			      struct sk_buff *skb, struct vpair_xdp_poll *p);
 void vpair_xdp_poll_end(struct vpair_rxq *rq, struct vpair_xdp_poll *p);

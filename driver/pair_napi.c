@@ -346,7 +346,11 @@ static void vpair_napi_drop(void *ptr)
 	kfree_skb(skb);
 }
 
-/* Rings and instances for rx queues [@start, @end): all or none. */
+/*
+ * Rings, instances and page pools for rx queues [@start, @end): all or
+ * none. A pool comes after its instance, which it names, and before the
+ * instance runs.
+ */
 static int vpair_napi_add_range(struct net_device *dev, unsigned int start,
 				unsigned int end)
 {
@@ -366,12 +370,27 @@ static int vpair_napi_add_range(struct net_device *dev, unsigned int start,
 		WRITE_ONCE(rq->notify_masked, false);
 		netif_napi_add(dev, &rq->napi, vpair_napi_poll);
 		vpair_xdp_rxq_init(dev, rq, i);
+		err = vpair_xdp_pool_create(rq);
+		if (err)
+			goto err_pools;
+	}
+	for (i = start; i < end; i++) {
+		struct vpair_rxq *rq = &priv->rxq[i];
+
 		napi_enable(&rq->napi);
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, &rq->napi);
 		rcu_assign_pointer(rq->live, &rq->napi);
 	}
 	return 0;
 
+err_pools:
+	/* the instance of the queue whose pool failed is there too */
+	netif_napi_del(&priv->rxq[i].napi);
+	while (i-- > start) {
+		vpair_xdp_pool_destroy(&priv->rxq[i]);
+		netif_napi_del(&priv->rxq[i].napi);
+	}
+	i = end;
 err_rings:
 	while (i-- > start)
 		ptr_ring_cleanup(&priv->rxq[i].ring, NULL);
@@ -412,6 +431,9 @@ static void vpair_napi_del_range(struct net_device *dev, unsigned int start,
 		ptr_ring_cleanup(&priv->rxq[i].ring, vpair_napi_drop);
 		vpair_napi_wake_peer(dev, i);
 	}
+	/* after the purge, which gave the pools back what the rings held */
+	for (i = start; i < end; i++)
+		vpair_xdp_pool_destroy(&priv->rxq[i]);
 }
 
 static int vpair_napi_start(struct net_device *dev)

@@ -7,9 +7,13 @@
  * peer sent. The packet is an skb already; the program sees its buffer
  * in place when the skb owns a page fragment with room for XDP in front
  * (not shared, cloned or paged, not from a page pool), else a copy in a
- * fresh page fragment. XDP_PASS hands the skb on to GRO, XDP_TX sends
- * the frame back through the peer, XDP_REDIRECT sends it on, XDP_DROP
- * and XDP_ABORTED free it.
+ * page of the rx queue's page pool. XDP_PASS hands the skb on to GRO,
+ * XDP_TX sends the frame back through the peer, XDP_REDIRECT sends it
+ * on, XDP_DROP and XDP_ABORTED free it. A copy becomes an skb only on
+ * XDP_PASS; its page goes back to the pool wherever it ends: straight
+ * back on a drop, with its skb, or returned as a frame (which says
+ * MEM_TYPE_PAGE_POOL; a frame of a buffer run in place says
+ * MEM_TYPE_PAGE_SHARED).
  *
  * Frames sent into an end (ndo_xdp_xmit, and XDP_TX of the end's own
  * program) arrive at its peer: they become skbs around the frame's
@@ -44,13 +48,15 @@
 #define VPAIR_XDP_HEADROOM	(XDP_PACKET_HEADROOM + NET_IP_ALIGN)
 
 /*
- * The buffer a program runs on and the skb it is: what the metadata
- * kfuncs, given the buffer as their context, read the skb's fields from.
- * Every buffer an end's program sees has one.
+ * The buffer a program runs on and the skb it is (or is a copy of, in
+ * @page of the rx queue's pool): what the metadata kfuncs, given the
+ * buffer as their context, read the skb's fields from. Every buffer an
+ * end's program sees has one.
  */
 struct vpair_xdp_buff {
 	struct xdp_buff	xdp;
 	struct sk_buff	*skb;
+	struct page	*page;	/* NULL: the skb's own buffer */
 };
 
 /* The largest frame, link-layer header included, that one page holds. */
@@ -395,7 +401,12 @@ int vpair_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
 	}
 }
 
-/* Buffers of an rx queue's programs are page fragments (page_frag_free()). */
+/*
+ * The buffers of an rx queue's programs are page fragments of the skbs
+ * run in place (page_frag_free()) and pages of the queue's pool: the
+ * memory model of the queue is set for each frame that leaves
+ * (vpair_xdp_leave()), as it is only read then.
+ */
 void vpair_xdp_rxq_init(struct net_device *dev, struct vpair_rxq *rq,
 			unsigned int q)
 {
@@ -403,6 +414,52 @@ void vpair_xdp_rxq_init(struct net_device *dev, struct vpair_rxq *rq,
 	rq->xdp_rxq.dev = dev;
 	rq->xdp_rxq.queue_index = q;
 	rq->xdp_rxq.mem.type = MEM_TYPE_PAGE_SHARED;
+}
+
+/*
+ * The page pool of @rq's copies, for as long as its NAPI instance is
+ * there (added, not yet enabled: the pool may recycle directly from it),
+ * registered as a memory model of XDP so that frames of its pages find
+ * their way back. A page still out when the pool goes (a frame in
+ * another device's queue, an skb in a socket) keeps the pool's remains
+ * until it comes back: the core's deferred release.
+ */
+int vpair_xdp_pool_create(struct vpair_rxq *rq)
+{
+	struct page_pool_params pp = {
+		.order		= 0,
+		.pool_size	= VPAIR_RING_DEFAULT,
+		.nid		= NUMA_NO_NODE,
+		.dev		= &rq->napi.dev->dev,
+	};
+	struct page_pool *pool;
+	int err;
+
+	compat_page_pool_set_napi(&pp, &rq->napi);
+	pool = page_pool_create(&pp);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	err = xdp_reg_mem_model(&rq->pool_mem, MEM_TYPE_PAGE_POOL, pool);
+	if (err)
+		goto err_destroy;
+	rq->pool = pool;
+	return 0;
+
+err_destroy:
+	page_pool_destroy(pool);
+	return err;
+}
+
+/*
+ * After the poll stopped and the ring was purged (what it held of the
+ * pool's pages is back). Unregistering the model drops its hold on the
+ * pool, page_pool_destroy() ours.
+ */
+void vpair_xdp_pool_destroy(struct vpair_rxq *rq)
+{
+	xdp_unreg_mem_model(&rq->pool_mem);
+	page_pool_destroy(rq->pool);
+	rq->pool = NULL;
 }
 
 /* --- frames into an end: onto its peer's ring --------------------------- */
@@ -600,6 +657,17 @@ static void vpair_xdp_count_drop(struct vpair_rxq *rq)
 	dev_core_stats_rx_dropped_inc(dev);
 }
 
+/*
+ * The copy's page (if any) back to the pool: the program's buffer will
+ * not leave. In the poll, the pool's own NAPI context.
+ */
+static void vpair_xdp_put_copy(struct vpair_rxq *rq,
+			       const struct vpair_xdp_buff *vxdp)
+{
+	if (vxdp->page)
+		page_pool_recycle_direct(rq->pool, vxdp->page);
+}
+
 /* A verdict that could not be carried out: @skb (if any) goes. */
 static void vpair_xdp_fail(struct vpair_rxq *rq, struct vpair_xdp_poll *p,
 			   struct sk_buff *skb)
@@ -617,40 +685,7 @@ static bool vpair_xdp_skb_ready(const struct sk_buff *skb)
 	       skb_headroom(skb) >= VPAIR_XDP_HEADROOM;
 }
 
-/* @skb copied into a fresh page fragment with XDP's headroom; NULL if none. */
-static struct sk_buff *vpair_xdp_copy(struct sk_buff *skb)
-{
-	unsigned int size = SKB_DATA_ALIGN(VPAIR_XDP_HEADROOM + skb->len) +
-			    SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
-	struct sk_buff *nskb;
-	void *buf;
-
-	if (size > PAGE_SIZE)
-		return NULL;
-	buf = napi_alloc_frag(size);
-	if (!buf)
-		return NULL;
-	nskb = napi_build_skb(buf, size);
-	if (!nskb)
-		goto err_free_buf;
-	skb_reserve(nskb, VPAIR_XDP_HEADROOM);
-	if (skb_copy_bits(skb, 0, __skb_put(nskb, skb->len), skb->len))
-		goto err_free_nskb;
-	skb_copy_header(nskb, skb);
-	skb_headers_offset_update(nskb, skb_headroom(nskb) - skb_headroom(skb));
-	/* the one field of the shared info that is the packet's own */
-	skb_hwtstamps(nskb)->hwtstamp = vpair_xdp_hwtstamp(skb);
-	consume_skb(skb);
-	return nskb;
-
-err_free_nskb:
-	kfree_skb(nskb);
-	return NULL;
-err_free_buf:
-	skb_free_frag(buf);
-	return NULL;
-}
-
+/* The program runs on @skb's own buffer. */
 static void vpair_xdp_skb_buff(struct vpair_rxq *rq, struct sk_buff *skb,
 			       struct vpair_xdp_buff *vxdp)
 {
@@ -662,6 +697,70 @@ static void vpair_xdp_skb_buff(struct vpair_rxq *rq, struct sk_buff *skb,
 	xdp_prepare_buff(&vxdp->xdp, skb->head, skb_headroom(skb),
 			 skb_headlen(skb), true);
 	vxdp->skb = skb;
+	vxdp->page = NULL;
+}
+
+/*
+ * The program runs on a copy of @skb's packet in a page of @rq's pool,
+ * with XDP's headroom and the rest of the page behind it; false if there
+ * is none. @skb stays beside it until the verdict, for the kfuncs.
+ */
+static bool vpair_xdp_copy(struct vpair_rxq *rq, struct sk_buff *skb,
+			   struct vpair_xdp_buff *vxdp)
+{
+	unsigned int size = SKB_DATA_ALIGN(VPAIR_XDP_HEADROOM + skb->len) +
+			    SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	struct page *page;
+	void *va;
+
+	if (size > PAGE_SIZE)
+		return false;
+	page = page_pool_dev_alloc_pages(rq->pool);
+	if (!page)
+		return false;
+	va = page_address(page);
+	if (skb_copy_bits(skb, 0, va + VPAIR_XDP_HEADROOM, skb->len)) {
+		page_pool_recycle_direct(rq->pool, page);
+		return false;
+	}
+	xdp_init_buff(&vxdp->xdp, PAGE_SIZE, &rq->xdp_rxq);
+	xdp_prepare_buff(&vxdp->xdp, va, VPAIR_XDP_HEADROOM, skb->len, true);
+	vxdp->skb = skb;
+	vxdp->page = page;
+	return true;
+}
+
+/* Where the buffer has what @skb's data pointed to when the program began. */
+static void *vpair_xdp_start(const struct vpair_xdp_buff *vxdp)
+{
+	if (vxdp->page)
+		return page_address(vxdp->page) + VPAIR_XDP_HEADROOM;
+	return vxdp->skb->data;
+}
+
+/*
+ * XDP_PASS of a copy: an skb around the copy's page (which the skb
+ * gives back to the pool when freed), with the fields of @skb, which
+ * goes back to the NAPI cache the new one is taken from. NULL if none
+ * (the page and @skb are the caller's then).
+ */
+static struct sk_buff *vpair_xdp_copy_skb(struct vpair_xdp_buff *vxdp,
+					  const struct vpair_xdp_poll *p)
+{
+	struct sk_buff *nskb, *skb = vxdp->skb;
+
+	nskb = napi_build_skb(page_address(vxdp->page), PAGE_SIZE);
+	if (!nskb)
+		return NULL;
+	skb_mark_for_recycle(nskb);
+	skb_reserve(nskb, VPAIR_XDP_HEADROOM);
+	__skb_put(nskb, skb->len);
+	skb_copy_header(nskb, skb);
+	skb_headers_offset_update(nskb, skb_headroom(nskb) - skb_headroom(skb));
+	/* the one field of the shared info that is the packet's own */
+	skb_hwtstamps(nskb)->hwtstamp = vpair_xdp_hwtstamp(skb);
+	napi_consume_skb(skb, p->budget);
+	return nskb;
 }
 
 /* XDP_PASS: @skb becomes what the program left in its buffer. */
@@ -694,12 +793,15 @@ static struct sk_buff *vpair_xdp_pass(struct vpair_rxq *rq,
  * A frame that leaves as a frame has its transport checksum filled in:
  * a locally sent skb left it to us (CHECKSUM_PARTIAL), and a frame has
  * no way to say so. The program may have moved the packet's ends but
- * not the bytes in the buffer, which csum_start still finds.
+ * not the bytes in the buffer, which csum_start still finds, counted
+ * from where the skb's data was in the buffer.
  */
-static bool vpair_xdp_csum(struct sk_buff *skb, const struct xdp_buff *xdp)
+static bool vpair_xdp_csum(const struct vpair_xdp_buff *vxdp)
 {
-	unsigned char *start = skb->head + skb->csum_start;
-	__sum16 *sum = (__sum16 *)(start + skb->csum_offset);
+	const struct xdp_buff *xdp = &vxdp->xdp;
+	struct sk_buff *skb = vxdp->skb;
+	unsigned char *start;
+	__sum16 *sum;
 	__wsum csum;
 
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
@@ -707,6 +809,8 @@ static bool vpair_xdp_csum(struct sk_buff *skb, const struct xdp_buff *xdp)
 	/* a CRC (SCTP) is not ours to fill in: see vpair_xdp_fix_features */
 	if (skb_csum_is_sctp(skb))
 		return false;
+	start = vpair_xdp_start(vxdp) + skb_checksum_start_offset(skb);
+	sum = (__sum16 *)(start + skb->csum_offset);
 	if ((void *)start < xdp->data || (void *)(sum + 1) > xdp->data_end)
 		return false;
 	csum = csum_partial(start, xdp->data_end - (void *)start, 0);
@@ -715,14 +819,33 @@ static bool vpair_xdp_csum(struct sk_buff *skb, const struct xdp_buff *xdp)
 }
 
 /*
- * The buffer leaves with the frame: the skb lets go of its page fragment,
- * and goes back to the NAPI cache that the next copy takes one from.
+ * The buffer is about to leave as a frame: the queue's memory model is
+ * what the frame will say its memory is, a page of the queue's pool for
+ * a copy, a page fragment for a buffer run in place.
  */
-static void vpair_xdp_steal(struct sk_buff *skb,
+static void vpair_xdp_leave(struct vpair_rxq *rq,
+			    const struct vpair_xdp_buff *vxdp)
+{
+	if (vxdp->page)
+		rq->xdp_rxq.mem = rq->pool_mem;
+	else
+		rq->xdp_rxq.mem = (struct xdp_mem_info){
+			.type = MEM_TYPE_PAGE_SHARED,
+		};
+}
+
+/*
+ * The buffer has left with the frame: the skb goes back to the NAPI
+ * cache that the next one is taken from. A copy's page is the frame's
+ * already; an skb run in place keeps a reference on its page fragment
+ * for the frame.
+ */
+static void vpair_xdp_steal(const struct vpair_xdp_buff *vxdp,
 			    const struct vpair_xdp_poll *p)
 {
-	get_page(virt_to_head_page(skb->head));
-	napi_consume_skb(skb, p->budget);
+	if (!vxdp->page)
+		get_page(virt_to_head_page(vxdp->skb->head));
+	napi_consume_skb(vxdp->skb, p->budget);
 }
 
 /* The frames of this poll's XDP_TX, out through the peer. */
@@ -739,37 +862,39 @@ static void vpair_xdp_tx_flush(struct vpair_rxq *rq, struct vpair_xdp_poll *p)
 	p->n_tx = 0;
 }
 
-static void vpair_xdp_tx(struct vpair_rxq *rq, struct sk_buff *skb,
-			 struct xdp_buff *xdp, struct vpair_xdp_poll *p)
+static void vpair_xdp_tx(struct vpair_rxq *rq, struct vpair_xdp_buff *vxdp,
+			 struct vpair_xdp_poll *p)
 {
-	struct xdp_frame *frame = xdp_convert_buff_to_frame(xdp);
+	struct xdp_frame *frame = xdp_convert_buff_to_frame(&vxdp->xdp);
 
 	if (unlikely(!frame)) {
-		vpair_xdp_fail(rq, p, skb);
+		vpair_xdp_put_copy(rq, vxdp);
+		vpair_xdp_fail(rq, p, vxdp->skb);
 		return;
 	}
-	vpair_xdp_steal(skb, p);
+	vpair_xdp_steal(vxdp, p);
 	if (p->n_tx == VPAIR_XDP_TX_BULK)
 		vpair_xdp_tx_flush(rq, p);
 	p->tx[p->n_tx++] = frame;
 }
 
 static void vpair_xdp_redirect(struct vpair_rxq *rq, struct bpf_prog *prog,
-			       struct sk_buff *skb, struct xdp_buff *xdp,
+			       struct vpair_xdp_buff *vxdp,
 			       struct vpair_xdp_poll *p)
 {
-	vpair_xdp_steal(skb, p);
-	if (xdp_do_redirect(rq->xdp_rxq.dev, xdp, prog)) {
-		page_frag_free(xdp->data);
+	vpair_xdp_steal(vxdp, p);
+	if (xdp_do_redirect(rq->xdp_rxq.dev, &vxdp->xdp, prog)) {
+		/* back where vpair_xdp_leave() said it belongs */
+		xdp_return_buff(&vxdp->xdp);
 		vpair_xdp_fail(rq, p, NULL);
 		return;
 	}
 	p->redirected = true;
 }
 
-/* What the program said about @skb, done; @skb is gone afterwards. */
+/* What the program said about the buffer, done; buffer and skb are gone. */
 static void vpair_xdp_act(struct vpair_rxq *rq, struct bpf_prog *prog,
-			  struct sk_buff *skb, struct xdp_buff *xdp, u32 act,
+			  struct vpair_xdp_buff *vxdp, u32 act,
 			  struct vpair_xdp_poll *p)
 {
 	struct net_device *dev = rq->xdp_rxq.dev;
@@ -778,17 +903,22 @@ static void vpair_xdp_act(struct vpair_rxq *rq, struct bpf_prog *prog,
 	case XDP_TX:
 	case XDP_REDIRECT:
 		p->n[act == XDP_TX ? VPAIR_XDP_TX : VPAIR_XDP_REDIRECT]++;
-		if (unlikely(!vpair_xdp_csum(skb, xdp)))
-			vpair_xdp_fail(rq, p, skb);
-		else if (act == XDP_TX)
-			vpair_xdp_tx(rq, skb, xdp, p);
+		if (unlikely(!vpair_xdp_csum(vxdp))) {
+			vpair_xdp_put_copy(rq, vxdp);
+			vpair_xdp_fail(rq, p, vxdp->skb);
+			return;
+		}
+		vpair_xdp_leave(rq, vxdp);
+		if (act == XDP_TX)
+			vpair_xdp_tx(rq, vxdp, p);
 		else
-			vpair_xdp_redirect(rq, prog, skb, xdp, p);
+			vpair_xdp_redirect(rq, prog, vxdp, p);
 		return;
 	case XDP_DROP:
 		/* the program's choice, as on a NIC: no drop trace, a cached skb */
 		p->n[VPAIR_XDP_DROP]++;
-		napi_consume_skb(skb, p->budget);
+		vpair_xdp_put_copy(rq, vxdp);
+		napi_consume_skb(vxdp->skb, p->budget);
 		return;
 	default:
 		bpf_warn_invalid_xdp_action(dev, prog, act);
@@ -797,7 +927,8 @@ static void vpair_xdp_act(struct vpair_rxq *rq, struct bpf_prog *prog,
 		trace_xdp_exception(dev, prog, act);
 		p->n[VPAIR_XDP_ABORTED]++;
 		vpair_xdp_count_drop(rq);
-		kfree_skb(skb);
+		vpair_xdp_put_copy(rq, vxdp);
+		kfree_skb(vxdp->skb);
 		return;
 	}
 }
@@ -819,24 +950,28 @@ struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
 	 */
 	skb_reset_network_header(skb);
 	__skb_push(skb, skb->data - skb_mac_header(skb));
-	if (!vpair_xdp_skb_ready(skb)) {
-		struct sk_buff *nskb = vpair_xdp_copy(skb);
+	if (vpair_xdp_skb_ready(skb)) {
+		vpair_xdp_skb_buff(rq, skb, &vxdp);
+	} else if (unlikely(!vpair_xdp_copy(rq, skb, &vxdp))) {
+		vpair_xdp_fail(rq, p, skb);
+		return NULL;
+	}
 
-		if (!nskb) {
-			vpair_xdp_fail(rq, p, skb);
+	act = bpf_prog_run_xdp(prog, &vxdp.xdp);
+	if (act != XDP_PASS) {
+		vpair_xdp_act(rq, prog, &vxdp, act, p);
+		return NULL;
+	}
+	p->n[VPAIR_XDP_PASS]++;
+	if (vxdp.page) {
+		skb = vpair_xdp_copy_skb(&vxdp, p);
+		if (unlikely(!skb)) {
+			vpair_xdp_put_copy(rq, &vxdp);
+			vpair_xdp_fail(rq, p, vxdp.skb);
 			return NULL;
 		}
-		skb = nskb;
 	}
-
-	vpair_xdp_skb_buff(rq, skb, &vxdp);
-	act = bpf_prog_run_xdp(prog, &vxdp.xdp);
-	if (act == XDP_PASS) {
-		p->n[VPAIR_XDP_PASS]++;
-		return vpair_xdp_pass(rq, skb, &vxdp.xdp);
-	}
-	vpair_xdp_act(rq, prog, skb, &vxdp.xdp, act, p);
-	return NULL;
+	return vpair_xdp_pass(rq, skb, &vxdp.xdp);
 }
 
 static void vpair_xdp_add_stats(struct vpair_rxq *rq,

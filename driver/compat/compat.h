@@ -446,4 +446,29 @@ compat_set_xdp_metadata_ops(struct net_device *dev,
 }
 #endif
 
+/*
+ * 6.6 split <net/page_pool.h> into <net/page_pool/{types,helpers}.h>;
+ * the calls the driver makes are the same in both.
+ */
+#ifdef HAVE_NET_PAGE_POOL_HELPERS_H
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
+/*
+ * 6.5 let a page pool name the NAPI instance it serves: a page freed on
+ * that instance's CPU while it polls (the skb of a copy that passed and
+ * that the stack frees in the same softirq) goes straight back into the
+ * pool's cache. Before, such pages come back through the pool's ring,
+ * which takes a lock: the same pages, a slower way home.
+ */
+static inline void compat_page_pool_set_napi(struct page_pool_params *pp,
+					     struct napi_struct *napi)
+{
+#ifdef HAVE_PAGE_POOL_PARAMS_NAPI
+	pp->napi = napi;
+#endif
+}
+
 #endif /* _VPAIR_COMPAT_H */

@@ -210,6 +210,7 @@ void vpair_xdp_rxq_init(struct net_device *dev, struct vpair_rxq *rq,
 			unsigned int q);
 int vpair_xdp_pool_create(struct vpair_rxq *rq);
 void vpair_xdp_pool_destroy(struct vpair_rxq *rq);
+void vpair_xdp_pool_stats(struct net_device *dev, u64 *data);
 struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
 			      struct sk_buff *skb, struct vpair_xdp_poll *p);
 void vpair_xdp_poll_end(struct vpair_rxq *rq, struct vpair_xdp_poll *p);

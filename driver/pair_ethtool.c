@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vpair: ethtool operations of a pair end -- identity, link settings,
- * timestamping, statistics with per-queue counters, and channels.
+ * timestamping, statistics with per-queue counters (and the rx queues'
+ * page pools, where the kernel counts for them), and channels.
  */
 #include <linux/ethtool.h>
 
@@ -47,7 +48,8 @@ static int vpair_pair_get_sset_count(struct net_device *dev, int sset)
 	switch (sset) {
 	case ETH_SS_STATS:
 		return 1 + VPAIR_RXQ_STATS * dev->real_num_rx_queues +
-		       VPAIR_QSTATS * dev->real_num_tx_queues;
+		       VPAIR_QSTATS * dev->real_num_tx_queues +
+		       page_pool_ethtool_stats_get_count();
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -73,6 +75,8 @@ static void vpair_pair_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 		for (i = 0; i < VPAIR_QSTATS; i++)
 			ethtool_sprintf(&buf, "tx_queue_%u_%s", q,
 					vpair_pair_queue_stats[i]);
+	/* the rx queues' page pools, summed (none without pool stats) */
+	page_pool_ethtool_stats_get_strings(buf);
 }
 
 static u64 *vpair_pair_put_queue(u64 *data, const struct vpair_pair_sum *sum,
@@ -109,6 +113,7 @@ static void vpair_pair_get_ethtool_stats(struct net_device *dev,
 		vpair_pair_txq_sum(priv, q, &sum);
 		data = vpair_pair_put_queue(data, &sum, &priv->tx_drops[q]);
 	}
+	vpair_xdp_pool_stats(dev, data);
 }
 
 static void vpair_pair_get_channels(struct net_device *dev,

@@ -462,6 +462,22 @@ void vpair_xdp_pool_destroy(struct vpair_rxq *rq)
 	rq->pool = NULL;
 }
 
+/*
+ * ethtool -S: the counters of the pools of @dev's rx queues, summed (a
+ * queue without NAPI has none). Under RTNL, which pools change under.
+ */
+void vpair_xdp_pool_stats(struct net_device *dev, u64 *data)
+{
+	struct vpair_end *priv = netdev_priv(dev);
+	struct compat_pp_stats st = {};
+	unsigned int q;
+
+	for (q = 0; q < dev->real_num_rx_queues; q++)
+		if (priv->rxq[q].pool)
+			compat_pp_stats_add(&st, priv->rxq[q].pool);
+	compat_pp_stats_put(data, &st);
+}
+
 /* --- frames into an end: onto its peer's ring --------------------------- */
 
 /* The longest frame the peer's stack would take from a transmit. */

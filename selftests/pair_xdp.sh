@@ -8,7 +8,8 @@
 # drops), from a veth into an end and from an end into a veth; frames
 # sent into an end whose peer is down; only IP redirected into an l3 end; the peer's MTU capped and its GSO
 # off while a program is attached; the channel rules; programs swapped
-# under a TCP stream; deletion with programs attached. The programs are
+# under a TCP stream; deletion with programs attached; the page pools
+# of the copies programs run on, in ethtool -S. The programs are
 # the selftests' xdp_*.bpf.o, built from xdp_act.bpf.c.
 #
 # Set VPAIR_KIND=veth to run the same against veth, which takes frames
@@ -29,7 +30,7 @@ require_module veth
 require_cmd python3 ethtool
 require_built xdp_pass.bpf.o xdp_drop.bpf.o xdp_tx.bpf.o xdp_aborted.bpf.o \
 	xdp_redirect.bpf.o
-ktap_set_plan 12
+ktap_set_plan 13
 log_info "link kind: $KIND"
 
 # the index xdp_redirect.bpf.o sends every frame to
@@ -37,7 +38,7 @@ REDIRECT_IFINDEX=$(awk '/define XDP_REDIRECT_IFINDEX/ { print $3 }' \
 	"$SELFTESTS_DIR/xdp_act.h")
 N=50
 
-setup_ns NS1 NS2 NS3 NS4 NS5 NS6 NS7 NS8 NS9 NS10 NS11 ||
+setup_ns NS1 NS2 NS3 NS4 NS5 NS6 NS7 NS8 NS9 NS10 NS11 NS12 NS13 ||
 	exit_skip "cannot create network namespaces"
 for ns in "${NS_LIST[@]}"; do
 	ns_disable_ipv6 "$ns"
@@ -441,6 +442,84 @@ if is_vpair; then
 	log_test "XDP_REDIRECT into an l3 end: only IP crosses, the rest are tx drops"
 else
 	ktap_test_skip "XDP_REDIRECT into an l3 end: veth has no l3 mode"
+fi
+
+# pp_sum NS DEV WHAT...: the sum of DEV's rx_pp_WHAT counters
+pp_sum()
+{
+	local ns=$1 dev=$2
+
+	shift 2
+	nsx "$ns" ethtool -S "$dev" |
+		awk -v re="^rx_pp_($(IFS='|'; echo "$*")):" \
+			'$1 ~ re { s += $2 } END { print s + 0 }'
+}
+# pages out of pq1's pools, and back (recycled, or freed for good)
+pp_out() { pp_sum "$NS13" pq1 alloc_fast alloc_slow; }
+pp_home() { pp_sum "$NS13" pq1 recycle_cached recycle_ring recycle_released_ref; }
+# at_least N CMD...: CMD prints N or more
+at_least() { [ "$("${@:2}")" -ge "$1" ]; }
+
+# pp_round ACT: N datagrams from pq0 to pq1, whose program says ACT on
+# copies from its pools: as many pages come out of the pools as
+# datagrams go in, and at least as many go back.
+pp_round()
+{
+	local a0 r0 n0
+
+	xdp_on "$NS13" pq1 "$1"
+	check_err $? "attaching xdp_$1 to pq1"
+	a0=$(pp_out)
+	r0=$(pp_home)
+	n0=$(qsum "$NS13" pq1 "xdp_$1")
+	send_datagrams "$NS12" 10.23.13.2 4013 "$N"
+	busywait 10 at_least $((n0 + N)) qsum "$NS13" pq1 "xdp_$1"
+	check_err $? "XDP_${1^^}: xdp_$1 counted $(($(qsum "$NS13" pq1 "xdp_$1") - n0)) of $N"
+	at_least $((a0 + N)) pp_out
+	check_err $? "XDP_${1^^}: the pools gave out $(($(pp_out) - a0)) pages for $N copies"
+	busywait 10 at_least $((r0 + N)) pp_home
+	check_err $? "XDP_${1^^}: $(($(pp_home) - r0)) of $N pages came back to the pools"
+}
+
+# 13: the copies a program runs on (a local UDP datagram has too little
+# headroom to run in place) are pages of the rx queue's page pool:
+# ethtool -S sums the pools' counters over the rx queues, with the
+# core's names, on a kernel that counts for page pools. veth shows the
+# same counters on such a kernel: it tells whether this one does.
+if is_vpair; then
+	ip -n "$NS12" link add vz0 type veth peer name vz1 &&
+		nl_add "$NS12" pq0 --peer pq1 --peer-netns "/run/netns/$NS13"
+	check_err $? "cannot create the links"
+	link_up "$NS12" pq0 10.23.13.1 10.23.13.2 "$(mac_of "$NS13" pq1)"
+	link_up "$NS13" pq1 10.23.13.2 10.23.13.1 "$(mac_of "$NS12" pq0)"
+	nveth=$(nsx "$NS12" ethtool -S vz0 | grep -c "^ *rx_pp_")
+	nours=$(nsx "$NS13" ethtool -S pq1 | grep -c "^ *rx_pp_")
+	if [ "$nveth" -eq 0 ] && [ "$nours" -ne 0 ]; then
+		check_err 1 "$nours rx_pp_* counters on a kernel without page pool stats"
+		log_test "page pool counters: none on a kernel that counts none"
+	elif [ "$nveth" -eq 0 ]; then
+		msg="page pool counters: this kernel counts none"
+		ktap_test_skip "$msg (no CONFIG_PAGE_POOL_STATS: veth shows none either)"
+	else
+		# the same names as veth's, once each, and the counters of
+		# the queues are still all there
+		nsx "$NS12" ethtool -S vz0 | awk '$1 ~ /^rx_pp_/ { print $1 }' >"$TMPD/pp_veth"
+		nsx "$NS13" ethtool -S pq1 | awk '$1 ~ /^rx_pp_/ { print $1 }' >"$TMPD/pp_ours"
+		cmp -s "$TMPD/pp_veth" "$TMPD/pp_ours"
+		check_err $? "pq1's rx_pp_* counters are not veth's: $(xargs <"$TMPD/pp_ours")"
+		nsx "$NS13" ethtool -S pq1 | grep -q "^ *tx_queue_0_drops:"
+		check_err $? "the queue counters went missing"
+		pp_round drop
+		pp_round tx
+		# a pool goes with its ring; a new one starts from zero
+		xdp_off "$NS13" pq1
+		[ "$(pp_out)" -eq 0 ]
+		check_err $? "the pools' counters outlived the pools"
+		msg="page pools of the copies: rx_pp_* in ethtool -S ($nours),"
+		log_test "$msg growing with XDP_DROP and XDP_TX"
+	fi
+else
+	ktap_test_skip "page pool counters in ethtool -S: vpair's per-queue rings only"
 fi
 
 ktap_finished

@@ -471,4 +471,42 @@ static inline void compat_page_pool_set_napi(struct page_pool_params *pp,
 #endif
 }
 
+/*
+ * A page pool counts what it does only with CONFIG_PAGE_POOL_STATS
+ * (Debian's 6.1 and 6.12 kernels have it off). Without it the core's
+ * ethtool helpers name no counters and write none, and the sum below
+ * is empty.
+ */
+#ifdef CONFIG_PAGE_POOL_STATS
+struct compat_pp_stats {
+	struct page_pool_stats	s;
+};
+
+/* Adds @pool's counters to @st. */
+static inline void compat_pp_stats_add(struct compat_pp_stats *st,
+				       struct page_pool *pool)
+{
+	page_pool_get_stats(pool, &st->s);
+}
+
+/* @st at @data in the order of page_pool_ethtool_stats_get_strings(). */
+static inline u64 *compat_pp_stats_put(u64 *data, struct compat_pp_stats *st)
+{
+	return page_pool_ethtool_stats_get(data, &st->s);
+}
+#else
+struct compat_pp_stats {
+};
+
+static inline void compat_pp_stats_add(struct compat_pp_stats *st,
+				       struct page_pool *pool)
+{
+}
+
+static inline u64 *compat_pp_stats_put(u64 *data, struct compat_pp_stats *st)
+{
+	return data;
+}
+#endif
+
 #endif /* _VPAIR_COMPAT_H */

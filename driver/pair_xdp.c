@@ -6,8 +6,9 @@
  * NAPI mode (pair_napi.c) and runs in their poll on every packet the
  * peer sent. The packet is an skb already; the program sees its buffer
  * in place when the skb owns a page fragment with room for XDP in front
- * (not shared, cloned or paged, not from a page pool), else a copy in a
- * page of the rx queue's page pool. XDP_PASS hands the skb on to GRO,
+ * (not shared, cloned or paged; a page pool's page too, such as a frame
+ * the peer's program sent back), else a copy in a page of the rx
+ * queue's page pool. XDP_PASS hands the skb on to GRO,
  * XDP_TX sends the frame back through the peer, XDP_REDIRECT sends it
  * on, XDP_DROP and XDP_ABORTED free it. A copy becomes an skb only on
  * XDP_PASS; its page goes back to the pool wherever it ends: straight
@@ -697,7 +698,7 @@ static void vpair_xdp_fail(struct vpair_rxq *rq, struct vpair_xdp_poll *p,
 static bool vpair_xdp_skb_ready(const struct sk_buff *skb)
 {
 	return !skb_shared(skb) && !skb_head_is_locked(skb) &&
-	       !skb_is_nonlinear(skb) && !skb->pp_recycle &&
+	       !skb_is_nonlinear(skb) &&
 	       skb_headroom(skb) >= VPAIR_XDP_HEADROOM;
 }
 
@@ -854,7 +855,11 @@ static void vpair_xdp_leave(struct vpair_rxq *rq,
  * The buffer has left with the frame: the skb goes back to the NAPI
  * cache that the next one is taken from. A copy's page is the frame's
  * already; an skb run in place keeps a reference on its page fragment
- * for the frame.
+ * for the frame. A page pool's page with that extra reference leaves
+ * its pool when the skb lets go of it and is freed like any page when
+ * the frame is, as on veth: a frame the peer's program sent back and
+ * this end's sends on again is rare, a copy of every one that passes
+ * is not.
  */
 static void vpair_xdp_steal(const struct vpair_xdp_buff *vxdp,
 			    const struct vpair_xdp_poll *p)

@@ -85,6 +85,18 @@ static inline void vpair_xdp_poll_start(struct vpair_xdp_poll *p, int budget)
 }
 
 /*
+ * The buffer a program runs on and the skb it is (or is a copy of, in
+ * @page of the rx queue's pool): what the metadata kfuncs, given the
+ * buffer as their context, read the skb's fields from. Every buffer an
+ * end's program sees has one.
+ */
+struct vpair_xdp_buff {
+	struct xdp_buff	xdp;
+	struct sk_buff	*skb;
+	struct page	*page;	/* NULL: the skb's own buffer */
+};
+
+/*
  * An rx queue in NAPI mode: a bounded ring that the peer's transmit
  * fills and a NAPI instance that empties it into GRO, through the end's
  * XDP program if it has one. @live points to @napi while the ring takes
@@ -215,6 +227,10 @@ struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
 			      struct sk_buff *skb, struct vpair_xdp_poll *p);
 void vpair_xdp_poll_end(struct vpair_rxq *rq, struct vpair_xdp_poll *p);
 void vpair_xdp_rxq_stats(struct vpair_rxq *rq, u64 *data);
+
+/* pair_xdp_meta.c: the XDP metadata kfuncs */
+extern const struct xdp_metadata_ops vpair_xdp_metadata_ops;
+ktime_t vpair_xdp_hwtstamp(struct sk_buff *skb);
 
 /* pair_qstats.c: netdev netlink per-queue statistics */
 extern const struct netdev_stat_ops vpair_pair_stat_ops;

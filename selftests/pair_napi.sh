@@ -230,6 +230,14 @@ drained()
 }
 qdisc_stat() { tc -n "$NS" -s qdisc show dev va | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k || $i == "(" k) { sub(/,/, "", $(i + 1)); print $(i + 1) + 0; exit } }'; }
 
+# The floods below count every packet the ring and the qdisc see: the TCP
+# connections of the tests above are gone first (a FIN still being
+# retransmitted on a slow kernel would be counted as one of them).
+tcp_busy() { nsx "$1" ss -Htan | awk '$1 != "TIME-WAIT" && $1 != "LISTEN"' | grep -q .; }
+tcp_quiet() { ! tcp_busy "$NS" && ! tcp_busy "$NS2"; }
+busywait 60 tcp_quiet ||
+	log_info "TCP still busy: $(nsx "$NS" ss -Htan | xargs) | $(nsx "$NS2" ss -Htan | xargs)"
+
 # 8: a full ring with a qdisc: the qdisc holds and drops, vpair does not
 nsx "$NS2" ethtool -G vb rx 16
 nsx "$NS" ethtool -L va rx 1 tx 1 2>/dev/null

@@ -86,9 +86,9 @@ static inline void vpair_xdp_poll_start(struct vpair_xdp_poll *p, int budget)
 
 /*
  * The buffer a program runs on and the skb it is (or is a copy of, in
- * @page of the rx queue's pool): what the metadata kfuncs, given the
- * buffer as their context, read the skb's fields from. Every buffer an
- * end's program sees has one.
+ * @page of the rx queue's pool, and in the pages of its frags): what the
+ * metadata kfuncs, given the buffer as their context, read the skb's
+ * fields from. Every buffer an end's program sees has one.
  */
 struct vpair_xdp_buff {
 	struct xdp_buff	xdp;

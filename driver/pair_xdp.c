@@ -24,10 +24,13 @@
  * only keeps one set of rules for the ring (BQL, backpressure, resizes,
  * teardown): a frame costs an skb before the peer's program sees it.
  *
- * No multi-buffer: while an end has a program its peer's MTU is capped
- * to what one page holds and the peer does not segment in software
- * late (no GSO offloads), as on veth without a frags program. Every tx
- * queue of the peer must feed an rx queue of the end (channels).
+ * Multi-buffer: a program that takes frags (xdp.frags) sees a packet
+ * longer than a page as a copy in several pages of the pool, the first
+ * one with the headers, and while an end has such a program its peer's
+ * MTU is not capped. Any other program caps it to what one page holds.
+ * Either way the peer does not segment in software late (no GSO
+ * offloads), as on veth. Every tx queue of the peer must feed an rx
+ * queue of the end (channels).
  *
  * The XDP metadata kfuncs are in pair_xdp_meta.c.
  */
@@ -49,9 +52,15 @@ static unsigned int vpair_xdp_max_frame(void)
 	return SKB_WITH_OVERHEAD(PAGE_SIZE - VPAIR_XDP_HEADROOM);
 }
 
-/* The MTU of a peer whose frames, VLAN tag included, fit one page. */
-static unsigned int vpair_xdp_max_mtu(const struct net_device *peer)
+/*
+ * The largest MTU of a peer whose frames @prog sees: any with frags, else
+ * what fits one page, VLAN tag included.
+ */
+static unsigned int vpair_xdp_max_mtu(const struct net_device *peer,
+				      const struct bpf_prog *prog)
 {
+	if (prog->aux->xdp_has_frags)
+		return ETH_MAX_MTU;
 	return vpair_xdp_max_frame() - peer->hard_header_len - VLAN_HLEN;
 }
 
@@ -64,7 +73,9 @@ void vpair_xdp_setup(struct net_device *dev)
 {
 	xdp_set_features_flag(dev, NETDEV_XDP_ACT_BASIC |
 			      NETDEV_XDP_ACT_REDIRECT |
-			      NETDEV_XDP_ACT_NDO_XMIT);
+			      NETDEV_XDP_ACT_NDO_XMIT |
+			      NETDEV_XDP_ACT_RX_SG |
+			      NETDEV_XDP_ACT_NDO_XMIT_SG);
 	compat_set_xdp_metadata_ops(dev, &vpair_xdp_metadata_ops);
 }
 
@@ -112,15 +123,16 @@ int vpair_xdp_check_channels(struct net_device *dev, unsigned int rx,
 
 static int vpair_xdp_may_attach(struct net_device *dev,
 				struct net_device *peer,
+				const struct bpf_prog *prog,
 				struct netlink_ext_ack *extack)
 {
 	if (!peer) {
 		NL_SET_ERR_MSG_MOD(extack, "The end has no peer to receive from");
 		return -ENOTCONN;
 	}
-	if (peer->mtu > vpair_xdp_max_mtu(peer)) {
+	if (peer->mtu > vpair_xdp_max_mtu(peer, prog)) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "Peer MTU too large for XDP: frames must fit one page (no multi-buffer)");
+				   "Peer MTU too large for a program without frags: frames must fit one page");
 		return -ERANGE;
 	}
 	if (dev->real_num_rx_queues < peer->real_num_tx_queues) {
@@ -131,12 +143,13 @@ static int vpair_xdp_may_attach(struct net_device *dev,
 	return 0;
 }
 
-/* While an end has a program, its peer sends nothing one page cannot hold. */
-static void vpair_xdp_limit_peer(struct net_device *peer, bool limit)
+/* While an end has @prog, its peer sends nothing @prog cannot see whole. */
+static void vpair_xdp_limit_peer(struct net_device *peer,
+				 const struct bpf_prog *prog)
 {
-	if (limit) {
+	if (prog) {
 		peer->hw_features &= ~NETIF_F_GSO_SOFTWARE;
-		peer->max_mtu = vpair_xdp_max_mtu(peer);
+		peer->max_mtu = vpair_xdp_max_mtu(peer, prog);
 	} else {
 		peer->hw_features |= NETIF_F_GSO_SOFTWARE;
 		peer->max_mtu = ETH_MAX_MTU;
@@ -158,7 +171,7 @@ static int vpair_xdp_set(struct net_device *dev, struct bpf_prog *prog,
 	int err;
 
 	if (prog) {
-		err = vpair_xdp_may_attach(dev, peer, extack);
+		err = vpair_xdp_may_attach(dev, peer, prog, extack);
 		if (err)
 			return err;
 	}
@@ -169,7 +182,7 @@ static int vpair_xdp_set(struct net_device *dev, struct bpf_prog *prog,
 		NL_SET_ERR_MSG_MOD(extack, "Cannot set up the rx rings for XDP");
 		goto err_restore;
 	}
-	if (peer && !old != !prog)
+	if (peer)
 		vpair_xdp_limit_peer(peer, prog);
 	if (old)
 		bpf_prog_put(old);
@@ -193,8 +206,9 @@ int vpair_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
 /*
  * The buffers of an rx queue's programs are page fragments of the skbs
  * run in place (page_frag_free()) and pages of the queue's pool: the
- * memory model of the queue is set for each frame that leaves
- * (vpair_xdp_leave()), as it is only read then.
+ * memory model of the queue is set for each buffer (vpair_xdp_set_mem()).
+ * A frag is a whole page of the pool, which the program may grow its
+ * tail into.
  */
 void vpair_xdp_rxq_init(struct net_device *dev, struct vpair_rxq *rq,
 			unsigned int q)
@@ -203,6 +217,7 @@ void vpair_xdp_rxq_init(struct net_device *dev, struct vpair_rxq *rq,
 	rq->xdp_rxq.dev = dev;
 	rq->xdp_rxq.queue_index = q;
 	rq->xdp_rxq.mem.type = MEM_TYPE_PAGE_SHARED;
+	rq->xdp_rxq.frag_size = PAGE_SIZE;
 }
 
 /*
@@ -463,14 +478,25 @@ static void vpair_xdp_count_drop(struct vpair_rxq *rq)
 }
 
 /*
- * The copy's page (if any) back to the pool: the program's buffer will
- * not leave. In the poll, the pool's own NAPI context.
+ * The copy's pages (if any), its frags' too, back to the pool: the
+ * program's buffer will not leave. In the poll, the pool's own NAPI
+ * context.
  */
 static void vpair_xdp_put_copy(struct vpair_rxq *rq,
-			       const struct vpair_xdp_buff *vxdp)
+			       struct vpair_xdp_buff *vxdp)
 {
-	if (vxdp->page)
-		page_pool_recycle_direct(rq->pool, vxdp->page);
+	struct skb_shared_info *sinfo;
+	int i;
+
+	if (!vxdp->page)
+		return;
+	if (xdp_buff_has_frags(&vxdp->xdp)) {
+		sinfo = xdp_get_shared_info_from_buff(&vxdp->xdp);
+		for (i = 0; i < sinfo->nr_frags; i++)
+			page_pool_recycle_direct(rq->pool,
+						 skb_frag_page(&sinfo->frags[i]));
+	}
+	page_pool_recycle_direct(rq->pool, vxdp->page);
 }
 
 /* A verdict that could not be carried out: @skb (if any) goes. */
@@ -480,6 +506,14 @@ static void vpair_xdp_fail(struct vpair_rxq *rq, struct vpair_xdp_poll *p,
 	p->n[VPAIR_XDP_ERRORS]++;
 	vpair_xdp_count_drop(rq);
 	kfree_skb(skb);
+}
+
+/* The same for a verdict on a buffer that has not left: all of it goes. */
+static void vpair_xdp_fail_buff(struct vpair_rxq *rq, struct vpair_xdp_poll *p,
+				struct vpair_xdp_buff *vxdp)
+{
+	vpair_xdp_put_copy(rq, vxdp);
+	vpair_xdp_fail(rq, p, vxdp->skb);
 }
 
 /* Can the program have @skb's buffer as it is? */
@@ -505,33 +539,57 @@ static void vpair_xdp_skb_buff(struct vpair_rxq *rq, struct sk_buff *skb,
 	vxdp->page = NULL;
 }
 
+/* @skb's packet from @off on, in pages of @rq's pool: @xdp's frags. */
+static bool vpair_xdp_copy_frags(struct vpair_rxq *rq, struct sk_buff *skb,
+				 unsigned int off, struct xdp_buff *xdp)
+{
+	struct page *page;
+	unsigned int len;
+
+	for (; off < skb->len; off += len) {
+		len = min_t(unsigned int, skb->len - off, PAGE_SIZE);
+		page = page_pool_dev_alloc_pages(rq->pool);
+		if (!page)
+			return false;
+		if (!compat_xdp_buff_add_page(xdp, page, len)) {
+			page_pool_recycle_direct(rq->pool, page);
+			return false;
+		}
+		if (skb_copy_bits(skb, off, page_address(page), len))
+			return false;
+	}
+	return true;
+}
+
 /*
  * The program runs on a copy of @skb's packet in a page of @rq's pool,
- * with XDP's headroom and the rest of the page behind it; false if there
- * is none. @skb stays beside it until the verdict, for the kfuncs.
+ * with XDP's headroom and the rest of the page behind it; a program that
+ * takes frags, on a longer packet, has the rest in more pages. False if
+ * there is no copy. @skb stays beside it until the verdict, for the
+ * kfuncs.
  */
-static bool vpair_xdp_copy(struct vpair_rxq *rq, struct sk_buff *skb,
-			   struct vpair_xdp_buff *vxdp)
+static bool vpair_xdp_copy(struct vpair_rxq *rq, const struct bpf_prog *prog,
+			   struct sk_buff *skb, struct vpair_xdp_buff *vxdp)
 {
-	unsigned int size = SKB_DATA_ALIGN(VPAIR_XDP_HEADROOM + skb->len) +
-			    SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	unsigned int head = min(skb->len, vpair_xdp_max_frame());
 	struct page *page;
-	void *va;
 
-	if (size > PAGE_SIZE)
+	if (head < skb->len && !prog->aux->xdp_has_frags)
 		return false;
 	page = page_pool_dev_alloc_pages(rq->pool);
 	if (!page)
 		return false;
-	va = page_address(page);
-	if (skb_copy_bits(skb, 0, va + VPAIR_XDP_HEADROOM, skb->len)) {
-		page_pool_recycle_direct(rq->pool, page);
-		return false;
-	}
 	xdp_init_buff(&vxdp->xdp, PAGE_SIZE, &rq->xdp_rxq);
-	xdp_prepare_buff(&vxdp->xdp, va, VPAIR_XDP_HEADROOM, skb->len, true);
+	xdp_prepare_buff(&vxdp->xdp, page_address(page), VPAIR_XDP_HEADROOM,
+			 head, true);
 	vxdp->skb = skb;
 	vxdp->page = page;
+	if (skb_copy_bits(skb, 0, vxdp->xdp.data, head) ||
+	    (head < skb->len &&
+	     !vpair_xdp_copy_frags(rq, skb, head, &vxdp->xdp))) {
+		vpair_xdp_put_copy(rq, vxdp);
+		return false;
+	}
 	return true;
 }
 
@@ -544,36 +602,49 @@ static void *vpair_xdp_start(const struct vpair_xdp_buff *vxdp)
 }
 
 /*
- * XDP_PASS of a copy: an skb around the copy's page (which the skb
- * gives back to the pool when freed), with the fields of @skb, which
- * goes back to the NAPI cache the new one is taken from. NULL if none
- * (the page and @skb are the caller's then).
+ * XDP_PASS of a copy: an skb around the copy's pages as the program left
+ * them (the skb gives them back to the pool when freed), with the fields
+ * of @skb, which goes back to the NAPI cache the new one is taken from.
+ * NULL if none (the pages and @skb are the caller's then).
  */
 static struct sk_buff *vpair_xdp_copy_skb(struct vpair_xdp_buff *vxdp,
 					  const struct vpair_xdp_poll *p)
 {
+	struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(&vxdp->xdp);
 	struct sk_buff *nskb, *skb = vxdp->skb;
+	struct xdp_buff *xdp = &vxdp->xdp;
+	u32 frags_size = 0;
+	u8 nr_frags = 0;
 
-	nskb = napi_build_skb(page_address(vxdp->page), PAGE_SIZE);
+	/* building the skb clears what the shared info says of the frags */
+	if (xdp_buff_has_frags(xdp)) {
+		nr_frags = sinfo->nr_frags;
+		frags_size = sinfo->xdp_frags_size;
+	}
+	nskb = napi_build_skb(xdp->data_hard_start, PAGE_SIZE);
 	if (!nskb)
 		return NULL;
 	skb_mark_for_recycle(nskb);
-	skb_reserve(nskb, VPAIR_XDP_HEADROOM);
-	__skb_put(nskb, skb->len);
+	skb_reserve(nskb, xdp->data - xdp->data_hard_start);
+	__skb_put(nskb, xdp->data_end - xdp->data);
+	if (nr_frags)
+		xdp_update_skb_frags_info(nskb, nr_frags, frags_size,
+					  nr_frags * PAGE_SIZE, xdp->flags);
 	skb_copy_header(nskb, skb);
-	skb_headers_offset_update(nskb, skb_headroom(nskb) - skb_headroom(skb));
+	/* the header offsets of @skb's data, at where the copy began */
+	skb_headers_offset_update(nskb, VPAIR_XDP_HEADROOM - skb_headroom(skb));
 	/* the one field of the shared info that is the packet's own */
 	skb_hwtstamps(nskb)->hwtstamp = vpair_xdp_hwtstamp(skb);
 	napi_consume_skb(skb, p->budget);
 	return nskb;
 }
 
-/* XDP_PASS: @skb becomes what the program left in its buffer. */
-static struct sk_buff *vpair_xdp_pass(struct vpair_rxq *rq,
-				      struct sk_buff *skb,
-				      const struct xdp_buff *xdp)
+/*
+ * XDP_PASS of a buffer run in place: @skb (linear) becomes what the
+ * program left in its buffer.
+ */
+static void vpair_xdp_fit(struct sk_buff *skb, const struct xdp_buff *xdp)
 {
-	unsigned int metalen = xdp->data - xdp->data_meta;
 	unsigned int len = xdp->data_end - xdp->data;
 	int off = xdp->data - (void *)skb->data;
 
@@ -585,6 +656,15 @@ static struct sk_buff *vpair_xdp_pass(struct vpair_rxq *rq,
 		__skb_put(skb, len - skb->len);
 	else
 		__skb_trim(skb, len);
+}
+
+/* XDP_PASS: the skb of the program's buffer, on its way to the stack. */
+static struct sk_buff *vpair_xdp_pass(struct vpair_rxq *rq,
+				      struct sk_buff *skb,
+				      const struct xdp_buff *xdp)
+{
+	unsigned int metalen = xdp->data - xdp->data_meta;
+
 	/* the program may have changed what a complete sum covered */
 	if (skb->ip_summed == CHECKSUM_COMPLETE)
 		skb->ip_summed = CHECKSUM_NONE;
@@ -594,6 +674,29 @@ static struct sk_buff *vpair_xdp_pass(struct vpair_rxq *rq,
 	return skb;
 }
 
+/* The sum of @xdp's bytes from @start (in the head) on, frags included. */
+static __wsum vpair_xdp_sum(struct xdp_buff *xdp, void *start)
+{
+	int off = xdp->data_end - start;
+	__wsum csum = csum_partial(start, off, 0);
+	struct skb_shared_info *sinfo;
+	const skb_frag_t *frag;
+	int i;
+
+	if (!xdp_buff_has_frags(xdp))
+		return csum;
+	sinfo = xdp_get_shared_info_from_buff(xdp);
+	for (i = 0; i < sinfo->nr_frags; i++) {
+		frag = &sinfo->frags[i];
+		csum = csum_block_add(csum,
+				      csum_partial(skb_frag_address(frag),
+						   skb_frag_size(frag), 0),
+				      off);
+		off += skb_frag_size(frag);
+	}
+	return csum;
+}
+
 /*
  * A frame that leaves as a frame has its transport checksum filled in:
  * a locally sent skb left it to us (CHECKSUM_PARTIAL), and a frame has
@@ -601,9 +704,9 @@ static struct sk_buff *vpair_xdp_pass(struct vpair_rxq *rq,
  * not the bytes in the buffer, which csum_start still finds, counted
  * from where the skb's data was in the buffer.
  */
-static bool vpair_xdp_csum(const struct vpair_xdp_buff *vxdp)
+static bool vpair_xdp_csum(struct vpair_xdp_buff *vxdp)
 {
-	const struct xdp_buff *xdp = &vxdp->xdp;
+	struct xdp_buff *xdp = &vxdp->xdp;
 	struct sk_buff *skb = vxdp->skb;
 	unsigned char *start;
 	__sum16 *sum;
@@ -618,18 +721,19 @@ static bool vpair_xdp_csum(const struct vpair_xdp_buff *vxdp)
 	sum = (__sum16 *)(start + skb->csum_offset);
 	if ((void *)start < xdp->data || (void *)(sum + 1) > xdp->data_end)
 		return false;
-	csum = csum_partial(start, xdp->data_end - (void *)start, 0);
+	csum = vpair_xdp_sum(xdp, start);
 	*sum = csum_fold(csum) ?: CSUM_MANGLED_0;
 	return true;
 }
 
 /*
- * The buffer is about to leave as a frame: the queue's memory model is
- * what the frame will say its memory is, a page of the queue's pool for
- * a copy, a page fragment for a buffer run in place.
+ * The queue's memory model for the buffer the program is about to run
+ * on: pages of the queue's pool for a copy, a page fragment for a buffer
+ * run in place. It is what a frame of the buffer will say its memory is,
+ * and where the frags the program trims off go back to.
  */
-static void vpair_xdp_leave(struct vpair_rxq *rq,
-			    const struct vpair_xdp_buff *vxdp)
+static void vpair_xdp_set_mem(struct vpair_rxq *rq,
+			      const struct vpair_xdp_buff *vxdp)
 {
 	if (vxdp->page)
 		rq->xdp_rxq.mem = rq->pool_mem;
@@ -677,8 +781,7 @@ static void vpair_xdp_tx(struct vpair_rxq *rq, struct vpair_xdp_buff *vxdp,
 	struct xdp_frame *frame = xdp_convert_buff_to_frame(&vxdp->xdp);
 
 	if (unlikely(!frame)) {
-		vpair_xdp_put_copy(rq, vxdp);
-		vpair_xdp_fail(rq, p, vxdp->skb);
+		vpair_xdp_fail_buff(rq, p, vxdp);
 		return;
 	}
 	vpair_xdp_steal(vxdp, p);
@@ -693,7 +796,7 @@ static void vpair_xdp_redirect(struct vpair_rxq *rq, struct bpf_prog *prog,
 {
 	vpair_xdp_steal(vxdp, p);
 	if (xdp_do_redirect(rq->xdp_rxq.dev, &vxdp->xdp, prog)) {
-		/* back where vpair_xdp_leave() said it belongs */
+		/* back where vpair_xdp_set_mem() said it belongs */
 		xdp_return_buff(&vxdp->xdp);
 		vpair_xdp_fail(rq, p, NULL);
 		return;
@@ -713,11 +816,9 @@ static void vpair_xdp_act(struct vpair_rxq *rq, struct bpf_prog *prog,
 	case XDP_REDIRECT:
 		p->n[act == XDP_TX ? VPAIR_XDP_TX : VPAIR_XDP_REDIRECT]++;
 		if (unlikely(!vpair_xdp_csum(vxdp))) {
-			vpair_xdp_put_copy(rq, vxdp);
-			vpair_xdp_fail(rq, p, vxdp->skb);
+			vpair_xdp_fail_buff(rq, p, vxdp);
 			return;
 		}
-		vpair_xdp_leave(rq, vxdp);
 		if (act == XDP_TX)
 			vpair_xdp_tx(rq, vxdp, p);
 		else
@@ -761,10 +862,11 @@ struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
 	__skb_push(skb, skb->data - skb_mac_header(skb));
 	if (vpair_xdp_skb_ready(skb)) {
 		vpair_xdp_skb_buff(rq, skb, &vxdp);
-	} else if (unlikely(!vpair_xdp_copy(rq, skb, &vxdp))) {
+	} else if (unlikely(!vpair_xdp_copy(rq, prog, skb, &vxdp))) {
 		vpair_xdp_fail(rq, p, skb);
 		return NULL;
 	}
+	vpair_xdp_set_mem(rq, &vxdp);
 
 	act = bpf_prog_run_xdp(prog, &vxdp.xdp);
 	if (act != XDP_PASS) {
@@ -772,11 +874,12 @@ struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
 		return NULL;
 	}
 	p->n[VPAIR_XDP_PASS]++;
-	if (vxdp.page) {
+	if (!vxdp.page) {
+		vpair_xdp_fit(skb, &vxdp.xdp);
+	} else {
 		skb = vpair_xdp_copy_skb(&vxdp, p);
 		if (unlikely(!skb)) {
-			vpair_xdp_put_copy(rq, &vxdp);
-			vpair_xdp_fail(rq, p, vxdp.skb);
+			vpair_xdp_fail_buff(rq, p, &vxdp);
 			return NULL;
 		}
 	}

@@ -333,6 +333,8 @@ static inline int compat_do_xdp_generic(struct bpf_prog *prog,
 #define NETDEV_XDP_ACT_BASIC		0
 #define NETDEV_XDP_ACT_REDIRECT		0
 #define NETDEV_XDP_ACT_NDO_XMIT		0
+#define NETDEV_XDP_ACT_RX_SG		0
+#define NETDEV_XDP_ACT_NDO_XMIT_SG	0
 
 static inline void xdp_set_features_flag(struct net_device *dev, u32 val)
 {
@@ -506,6 +508,54 @@ static inline void compat_pp_stats_add(struct compat_pp_stats *st,
 static inline u64 *compat_pp_stats_put(u64 *data, struct compat_pp_stats *st)
 {
 	return data;
+}
+#endif
+
+#include <net/xdp.h>
+
+/*
+ * 6.14 attaches a page to an XDP buffer's frags with xdp_buff_add_frag(),
+ * which starts the frags of a buffer that has none. Before, a driver
+ * filled the buffer's shared info itself. The whole page is the frag's
+ * truesize.
+ */
+static inline bool compat_xdp_buff_add_page(struct xdp_buff *xdp,
+					    struct page *page, u32 size)
+{
+#ifdef HAVE_XDP_BUFF_ADD_FRAG
+	return xdp_buff_add_frag(xdp, page_to_netmem(page), 0, size, PAGE_SIZE);
+#else
+	struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(xdp);
+
+	if (!xdp_buff_has_frags(xdp)) {
+		xdp_buff_set_frags_flag(xdp);
+		sinfo->nr_frags = 0;
+		sinfo->xdp_frags_size = 0;
+	} else if (sinfo->nr_frags == MAX_SKB_FRAGS) {
+		return false;
+	}
+	__skb_fill_page_desc_noacc(sinfo, sinfo->nr_frags++, page, 0, size);
+	sinfo->xdp_frags_size += size;
+	if (page_is_pfmemalloc(page))
+		xdp_buff_set_frag_pfmemalloc(xdp);
+	return true;
+#endif
+}
+
+/*
+ * Newer kernels account an skb's frags from XDP with
+ * xdp_update_skb_frags_info(), which also clears destructor_arg (there
+ * a union with the frag sizes). Before, the sizes had fields of their
+ * own and the call was xdp_update_skb_shared_info().
+ */
+#ifndef HAVE_XDP_UPDATE_SKB_FRAGS_INFO
+static inline void xdp_update_skb_frags_info(struct sk_buff *skb, u8 nr_frags,
+					     unsigned int size,
+					     unsigned int truesize,
+					     u32 xdp_flags)
+{
+	xdp_update_skb_shared_info(skb, nr_frags, size, truesize,
+				   xdp_flags & XDP_FLAGS_FRAGS_PF_MEMALLOC);
 }
 #endif
 

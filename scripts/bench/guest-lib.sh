@@ -245,17 +245,19 @@ PG=/proc/net/pktgen
 
 pg_set() { echo "$2" >"$PG/$1" || echo "pktgen: '$2' refused by $1" >&2; }
 
-# pktgen_send DEV CPU COUNT DST_IP DST_MAC PORT_MIN PORT_MAX: send COUNT
-# 64-byte frames (60 + FCS) from DEV on CPU's pktgen thread, no skb
+# pktgen_send DEV CPU COUNT DST_IP DST_MAC PORT_MIN PORT_MAX [SIZE]: send
+# COUNT frames of SIZE bytes (default 60: 64 with the FCS) from DEV on
+# CPU's pktgen thread, no skb
 # sharing (veth refuses it); print the elapsed microseconds. The thread
 # has no device before (each one is removed after its run; each removal
 # sleeps 125 ms in pktgen).
 pktgen_send()
 {
-	local dev=$1 cpu=$2 count=$3 dst=$4 mac=$5 pmin=$6 pmax=$7 cmd usec
+	local dev=$1 cpu=$2 count=$3 dst=$4 mac=$5 pmin=$6 pmax=$7 size=${8:-60}
+	local cmd usec
 
 	pg_set "kpktgend_$cpu" "add_device $dev"
-	for cmd in "count $count" "clone_skb 0" "burst 1" "pkt_size 60" \
+	for cmd in "count $count" "clone_skb 0" "burst 1" "pkt_size $size" \
 		"delay 0" "dst $dst" "dst_mac $mac" "src_min $IP_A" "src_max $IP_A" \
 		"udp_src_min 9" "udp_src_max 9" "udp_dst_min $pmin" "udp_dst_max $pmax"; do
 		pg_set "$dev" "$cmd"

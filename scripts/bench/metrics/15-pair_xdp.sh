@@ -16,6 +16,9 @@
 # xdp_tx_pair: XDP_TX on the B end, XDP_PASS on the A end; the frames
 # back at the A end (its rx_packets). A frame XDP_TX could not send is an rx drop of one of the
 # ends (vpair counts it at B, veth at A).
+# xdp_drop_frags_pair: as xdp_drop_pair with 8000-byte frames, MTU 9000
+# on both ends and a program that takes frags (xdp.frags): each frame is
+# copied into pages of the receiving end's page pool, on both kinds.
 # xdp_redirect_pair: pktgen on a veth whose peer's program redirects
 # every frame into the A end (ifindex XDP_REDIRECT_IFINDEX); the frames
 # at the B end (its rx_packets). A frame the A end could not take is its
@@ -31,11 +34,15 @@
 
 PAIR_XDP_COUNT=${PAIR_XDP_COUNT:-30000}
 PAIR_XDP_INDEX=4242	# XDP_REDIRECT_IFINDEX in selftests/xdp_act.h
+PAIR_XDP_FRAGS_SIZE=8000
 
 # xdp_attach DEV ACT [NS]: xdp_ACT.bpf.o as DEV's native program.
 xdp_attach()
 {
-	ip ${3:+-n "$3"} link set dev "$1" xdpdrv obj "$BIN/xdp_$2.bpf.o" sec xdp
+	local sec=xdp
+
+	[[ $2 == frags_* ]] && sec=xdp.frags
+	ip ${3:+-n "$3"} link set dev "$1" xdpdrv obj "$BIN/xdp_$2.bpf.o" sec "$sec"
 }
 
 # xdp_make KIND ACT: the pair and the programs of a round of ACT.
@@ -44,6 +51,10 @@ xdp_make()
 	case $2 in
 	drop)
 		pair_make "$1" off && xdp_attach bpb drop "$NS_B" ;;
+	drop_frags)
+		pair_make "$1" off && ip link set bpa mtu 9000 &&
+			ip -n "$NS_B" link set bpb mtu 9000 &&
+			xdp_attach bpb frags_drop "$NS_B" ;;
 	tx)
 		pair_make "$1" off && xdp_attach bpb tx "$NS_B" &&
 			xdp_attach bpa pass ;;
@@ -86,6 +97,8 @@ drop_count()
 	xdp_queue_sum 'xdp_drops?'
 	XDP_GOT=$XDP_N
 }
+
+drop_frags_count() { drop_count; }
 
 tx_count()
 {
@@ -138,12 +151,13 @@ xdp_dump()
 
 pair_xdp_round()
 {
-	local kind=$1 cpu=$2 act=$3 dev=bpa usec lost seen
+	local kind=$1 cpu=$2 act=$3 dev=bpa size=60 usec lost seen
 
 	[ "$act" = redirect ] && dev=vxa
+	[ "$act" = drop_frags ] && size=$PAIR_XDP_FRAGS_SIZE
 	xdp_make "$kind" "$act" || { xdp_del; return 1; }
 	if ! usec=$(pktgen_send "$dev" "$cpu" "$PAIR_XDP_COUNT" "$IP_NOWHERE" \
-		"$MAC_B" 9 9); then
+		"$MAC_B" 9 9 "$size"); then
 		xdp_del
 		return 1
 	fi
@@ -166,6 +180,10 @@ if [ -f "$BIN/xdp_drop.bpf.o" ] && [ -f "$BIN/xdp_tx.bpf.o" ] &&
 		pps:pps:up -- pair_xdp_round drop
 	bench_add xdp_tx_pair pair "64B UDP from pktgen bounced back by native XDP_TX on the peer, XDP_PASS on the end" \
 		pps:pps:up -- pair_xdp_round tx
+	if [ -f "$BIN/xdp_frags_drop.bpf.o" ]; then
+		bench_add xdp_drop_frags_pair pair "8000B UDP from pktgen into an end whose peer runs XDP_DROP in a frags program, MTU 9000" \
+			pps:pps:up -- pair_xdp_round drop_frags
+	fi
 	bench_add xdp_redirect_pair pair "64B UDP from pktgen on a veth, XDP_REDIRECT into an end, counted at its peer, GRO on" \
 		pps:pps:up -- pair_xdp_round redirect
 else

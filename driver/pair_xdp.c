@@ -7,11 +7,11 @@
  * peer sent. The packet is an skb already; the program sees its buffer
  * in place when the skb owns a page fragment with room for XDP in front
  * (not shared, cloned or paged; a page pool's page too, such as a frame
- * the peer's program sent back), else a copy in a page of the rx
- * queue's page pool. XDP_PASS hands the skb on to GRO,
+ * the peer's program sent back), else a copy in pages of the rx queue's
+ * page pool. XDP_PASS hands the skb on to GRO,
  * XDP_TX sends the frame back through the peer, XDP_REDIRECT sends it
  * on, XDP_DROP and XDP_ABORTED free it. A copy becomes an skb only on
- * XDP_PASS; its page goes back to the pool wherever it ends: straight
+ * XDP_PASS; its pages go back to the pool wherever it ends: straight
  * back on a drop, with its skb, or returned as a frame (which says
  * MEM_TYPE_PAGE_POOL; a frame of a buffer run in place says
  * MEM_TYPE_PAGE_SHARED).
@@ -87,8 +87,8 @@ static struct bpf_prog *vpair_xdp_prog_of(struct net_device *dev)
 }
 
 /*
- * ndo_fix_features: no GSO towards an end whose program sees one page,
- * and no SCTP CRC left to the end: a frame sent on by XDP_TX or
+ * ndo_fix_features: no GSO towards an end with a program, and no SCTP
+ * CRC left to the end: a frame sent on by XDP_TX or
  * XDP_REDIRECT only gets an internet checksum filled in (vpair_xdp_csum).
  */
 netdev_features_t vpair_xdp_fix_features(struct net_device *dev,
@@ -206,9 +206,10 @@ int vpair_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf)
 /*
  * The buffers of an rx queue's programs are page fragments of the skbs
  * run in place (page_frag_free()) and pages of the queue's pool: the
- * memory model of the queue is set for each buffer (vpair_xdp_set_mem()).
- * A frag is a whole page of the pool, which the program may grow its
- * tail into.
+ * memory model of the queue is set as each buffer is made, before
+ * anything can go back through it (a frag the program trims off, a
+ * frame that leaves). A frag is a whole page of the pool, which the
+ * program may grow its tail into.
  */
 void vpair_xdp_rxq_init(struct net_device *dev, struct vpair_rxq *rq,
 			unsigned int q)
@@ -532,6 +533,9 @@ static void vpair_xdp_skb_buff(struct vpair_rxq *rq, struct sk_buff *skb,
 	u32 frame_sz = skb_end_pointer(skb) - skb->head +
 		       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 
+	rq->xdp_rxq.mem = (struct xdp_mem_info){
+		.type = MEM_TYPE_PAGE_SHARED,
+	};
 	xdp_init_buff(&vxdp->xdp, frame_sz, &rq->xdp_rxq);
 	xdp_prepare_buff(&vxdp->xdp, skb->head, skb_headroom(skb),
 			 skb_headlen(skb), true);
@@ -579,6 +583,7 @@ static bool vpair_xdp_copy(struct vpair_rxq *rq, const struct bpf_prog *prog,
 	page = page_pool_dev_alloc_pages(rq->pool);
 	if (!page)
 		return false;
+	rq->xdp_rxq.mem = rq->pool_mem;
 	xdp_init_buff(&vxdp->xdp, PAGE_SIZE, &rq->xdp_rxq);
 	xdp_prepare_buff(&vxdp->xdp, page_address(page), VPAIR_XDP_HEADROOM,
 			 head, true);
@@ -616,7 +621,7 @@ static struct sk_buff *vpair_xdp_copy_skb(struct vpair_xdp_buff *vxdp,
 	u32 frags_size = 0;
 	u8 nr_frags = 0;
 
-	/* building the skb clears what the shared info says of the frags */
+	/* building the skb clears the shared info's nr_frags */
 	if (xdp_buff_has_frags(xdp)) {
 		nr_frags = sinfo->nr_frags;
 		frags_size = sinfo->xdp_frags_size;
@@ -727,25 +732,8 @@ static bool vpair_xdp_csum(struct vpair_xdp_buff *vxdp)
 }
 
 /*
- * The queue's memory model for the buffer the program is about to run
- * on: pages of the queue's pool for a copy, a page fragment for a buffer
- * run in place. It is what a frame of the buffer will say its memory is,
- * and where the frags the program trims off go back to.
- */
-static void vpair_xdp_set_mem(struct vpair_rxq *rq,
-			      const struct vpair_xdp_buff *vxdp)
-{
-	if (vxdp->page)
-		rq->xdp_rxq.mem = rq->pool_mem;
-	else
-		rq->xdp_rxq.mem = (struct xdp_mem_info){
-			.type = MEM_TYPE_PAGE_SHARED,
-		};
-}
-
-/*
  * The buffer has left with the frame: the skb goes back to the NAPI
- * cache that the next one is taken from. A copy's page is the frame's
+ * cache that the next one is taken from. A copy's pages are the frame's
  * already; an skb run in place keeps a reference on its page fragment
  * for the frame. A page pool's page with that extra reference leaves
  * its pool when the skb lets go of it and is freed like any page when
@@ -796,7 +784,7 @@ static void vpair_xdp_redirect(struct vpair_rxq *rq, struct bpf_prog *prog,
 {
 	vpair_xdp_steal(vxdp, p);
 	if (xdp_do_redirect(rq->xdp_rxq.dev, &vxdp->xdp, prog)) {
-		/* back where vpair_xdp_set_mem() said it belongs */
+		/* back where the queue's memory model says it belongs */
 		xdp_return_buff(&vxdp->xdp);
 		vpair_xdp_fail(rq, p, NULL);
 		return;
@@ -866,7 +854,6 @@ struct sk_buff *vpair_xdp_rcv(struct vpair_rxq *rq, struct bpf_prog *prog,
 		vpair_xdp_fail(rq, p, skb);
 		return NULL;
 	}
-	vpair_xdp_set_mem(rq, &vxdp);
 
 	act = bpf_prog_run_xdp(prog, &vxdp.xdp);
 	if (act != XDP_PASS) {

@@ -7,7 +7,8 @@
 # the peer's MTU rules (any MTU under a frags program, one page under
 # any other, swaps between them); XDP_PASS, XDP_DROP, XDP_TX, a program
 # that trims a frame's frags off and one that grows its last frag
-# (bpf_xdp_adjust_tail), and XDP_REDIRECT
+# (bpf_xdp_adjust_tail), then XDP_TX, XDP_PASS (a packet socket checks
+# the frame the stack got) or XDP_DROP, and XDP_REDIRECT
 # into another pair's end, with 8000-byte datagrams whose bytes and
 # checksums the receivers check. The programs are the selftests'
 # xdp_frags_*.bpf.o, built from xdp_frags.bpf.c.
@@ -21,9 +22,10 @@ require_root
 require_module vpair
 require_cmd python3 ethtool
 require_built xdp_frags_pass.bpf.o xdp_frags_drop.bpf.o xdp_frags_tx.bpf.o \
-	xdp_frags_trim.bpf.o xdp_frags_grow.bpf.o xdp_frags_redirect.bpf.o \
+	xdp_frags_trim.bpf.o xdp_frags_trim_pass.bpf.o xdp_frags_trim_drop.bpf.o \
+	xdp_frags_grow.bpf.o xdp_frags_grow_pass.bpf.o xdp_frags_redirect.bpf.o \
 	xdp_pass.bpf.o
-ktap_set_plan 8
+ktap_set_plan 9
 
 REDIRECT_IFINDEX=$(awk '/define XDP_REDIRECT_IFINDEX/ { print $3 }' \
 	"$SELFTESTS_DIR/xdp_act.h")
@@ -218,7 +220,63 @@ xdp_tx_round grow $((FRAME + GROW))
 xdp_on "$NS2" vb frags_pass
 log_test "bpf_xdp_adjust_tail grows the last frag: frames come back $GROW bytes longer"
 
-# 8: XDP_REDIRECT of long frames into another pair's end (ndo_xdp_xmit):
+# cap_start LEN: a packet socket on vb that counts the IP frames of LEN
+# bytes it receives whose payload is the senders' pattern (cut short,
+# or with zeroes behind) as "good", any other as "bad", until $N good
+# ones or 20 s; cap_wait sets GOT to "good bad".
+cap_start()
+{
+	rm -f "$TMPD/ready"
+	nsx "$NS2" python3 -c '
+import socket, sys
+n, length, size = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[4])
+data = (bytes(range(256)) * 64)[:size]
+want = data[:length - 42] + bytes(max(0, length - 42 - size))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)    # SO_RCVBUFFORCE
+s.bind(("vb", 0))
+open(sys.argv[3], "w").close()
+s.settimeout(20)
+good = bad = 0
+try:
+    while good < n:
+        d, addr = s.recvfrom(65536)
+        if addr[2] == socket.PACKET_OUTGOING:
+            continue
+        if len(d) == length and d[42:] == want:
+            good += 1
+        else:
+            bad += 1
+except socket.timeout:
+    pass
+print(good, bad)' "$N" "$1" "$TMPD/ready" "$SIZE" >"$TMPD/count" &
+	RECV=$!
+	busywait 10 test -f "$TMPD/ready"
+}
+cap_wait() { wait "$RECV"; GOT=$(cat "$TMPD/count"); }
+
+# 8: XDP_PASS of a frame whose frags the program trimmed or grew: the
+# stack gets it as the program left it; XDP_DROP after trimming
+for act in trim_pass grow_pass; do
+	len=$((FRAME - TRIM))
+	[ "$act" = grow_pass ] && len=$((FRAME + GROW))
+	xdp_on "$NS2" vb "frags_$act"
+	check_err $? "attaching xdp_frags_$act"
+	cap_start "$len"
+	send_big "$NS1" 10.23.19.2 4105 "$N"
+	cap_wait
+	[ "$GOT" = "$N 0" ]
+	check_err $? "$act: good and bad frames '$GOT' of $len bytes, sent $N"
+done
+xdp_on "$NS2" vb frags_trim_drop
+n0=$(qsum "$NS2" vb xdp_drop)
+send_big "$NS1" 10.23.19.2 4105 "$N"
+busywait 10 drops_are
+check_err $? "trim_drop: xdp_drop counted $(($(qsum "$NS2" vb xdp_drop) - n0)) of $N"
+xdp_on "$NS2" vb frags_pass
+log_test "XDP_PASS after trimming or growing frags: the frame as the program left it; XDP_DROP after trimming"
+
+# 9: XDP_REDIRECT of long frames into another pair's end (ndo_xdp_xmit):
 # pa (NS3) -> pb (NS4, xdp_frags_redirect) -> ra (NS4, the redirect
 # index) -> rb (NS5, pb's address and MAC), which checks every byte and
 # the UDP checksum that pb's end filled in across the frags. Before

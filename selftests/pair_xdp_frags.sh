@@ -80,7 +80,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)    # SO_RCVBUFFORCE
 s.bind((sys.argv[1], int(sys.argv[2])))
 open(sys.argv[3], "w").close()
-s.settimeout(30)
+s.settimeout(120)
 good = bad = 0
 try:
     while True:

@@ -164,15 +164,19 @@ setup_ns()
 	done
 }
 
-# ns_disable_ipv6 NS: keep IPv6 autoconfiguration traffic off the wire so
-# that packet counters only move for the traffic a test sends.
+# ns_disable_ipv6 NS...: keep IPv6 autoconfiguration traffic off the wire
+# so that packet counters only move for the traffic a test sends.
 ns_disable_ipv6()
 {
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	ip netns exec "$1" sh -c '
-		for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do
-			[ -w "$f" ] && echo 1 >"$f"
-		done' >/dev/null 2>&1
+	local ns
+
+	for ns in "$@"; do
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		ip netns exec "$ns" sh -c '
+			for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do
+				[ -w "$f" ] && echo 1 >"$f"
+			done' >/dev/null 2>&1
+	done
 	return 0
 }
 
@@ -411,6 +415,17 @@ ns_addr_up()
 
 # nsx NS CMD...: CMD in NS.
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# stat_of NS DEV STAT: DEV's statistics/STAT; stat_is ... VALUE: it is VALUE.
+stat_of() { ns_sysfs "$1" "$2" "statistics/$3"; }
+stat_is() { [ "$(stat_of "$1" "$2" "$3")" = "$4" ]; }
+
+# qsum NS DEV STAT: ethtool -S rx_queue_N_STAT summed over DEV's rx queues.
+qsum()
+{
+	nsx "$1" ethtool -S "$2" |
+		awk -v re="^rx_queue_[0-9]+_$3:" '$1 ~ re { s += $2 } END { print s + 0 }'
+}
 
 # mac_of NS DEV: DEV's MAC address.
 mac_of() { ns_sysfs "$1" "$2" address; }

@@ -30,9 +30,7 @@ ktap_set_plan 15
 log_info "link kind: $KIND"
 
 setup_ns NS0 NS1 NS2 || exit_skip "cannot create network namespaces"
-for ns in "$NS0" "$NS1" "$NS2"; do
-	ns_disable_ipv6 "$ns"
-done
+ns_disable_ipv6 "$NS0" "$NS1" "$NS2"
 
 A=vpt-a
 B=""

@@ -194,16 +194,16 @@ check_err $? "ping over queue 2"
 [ "$(rxq2)" -ge $((before + 3)) ]
 check_err $? "rx_queue_2_packets went from $before to $(rxq2)"
 # each packet is counted once: sysfs, ethtool -S and both ends agree
-qsum() { ip netns exec "$1" ethtool -S "$2" | awk -v re="$3" '$1 ~ re { s += $2 } END { print s + 0 }'; }
+ethtool_sum() { ip netns exec "$1" ethtool -S "$2" | awk -v re="$3" '$1 ~ re { s += $2 } END { print s + 0 }'; }
 stats_agree()
 {
 	local tx rx
 	tx=$(ns_sysfs "$NS" qa statistics/tx_packets)
 	rx=$(ns_sysfs "$NS2" qb statistics/rx_packets)
-	[ "$tx" -eq "$(qsum "$NS" qa '^tx_queue_[0-9]+_packets:')" ] &&
-	[ "$rx" -eq "$(qsum "$NS2" qb '^rx_queue_[0-9]+_packets:')" ] &&
+	[ "$tx" -eq "$(ethtool_sum "$NS" qa '^tx_queue_[0-9]+_packets:')" ] &&
+	[ "$rx" -eq "$(ethtool_sum "$NS2" qb '^rx_queue_[0-9]+_packets:')" ] &&
 	[ "$rx" -eq "$tx" ] &&
-	[ "$(ns_sysfs "$NS2" qb statistics/rx_bytes)" -eq "$(qsum "$NS2" qb '^rx_queue_[0-9]+_bytes:')" ]
+	[ "$(ns_sysfs "$NS2" qb statistics/rx_bytes)" -eq "$(ethtool_sum "$NS2" qb '^rx_queue_[0-9]+_bytes:')" ]
 }
 busywait 5 stats_agree
 check_err $? "statistics disagree between sysfs, ethtool -S and the two ends"

@@ -49,7 +49,6 @@ ip netns exec "$NS" ping -q -c 1 -W 5 10.23.7.2 >/dev/null ||
 # segments leave va one by one: GSO splits them, as with TSO off on veth
 ip netns exec "$NS" ethtool -K va tso off >/dev/null
 
-stat_of() { ns_sysfs "$1" "$2" "statistics/$3"; }
 # shellcheck disable=SC2016 # awk fields, not shell variables
 ip_in() { nsx "$1" awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp; }
 # ip_out NS: the IP packets NS's stack sent (OutRequests)

@@ -40,21 +40,12 @@ N=50
 
 setup_ns NS1 NS2 NS3 NS4 NS5 NS6 NS7 NS8 NS9 NS10 NS11 NS12 NS13 ||
 	exit_skip "cannot create network namespaces"
-for ns in "${NS_LIST[@]}"; do
-	ns_disable_ipv6 "$ns"
-done
+ns_disable_ipv6 "${NS_LIST[@]}"
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
 QSTATS="$SELFTESTS_DIR/vpair_qstats.py"
 
-stat_of() { ns_sysfs "$1" "$2" "statistics/$3"; }
 is_vpair() { [ "$KIND" = vpair ]; }
-# qsum NS DEV STAT: ethtool -S STAT summed over the rx queues
-qsum()
-{
-	nsx "$1" ethtool -S "$2" |
-		awk -v re="^rx_queue_[0-9]+_$3:" '$1 ~ re { s += $2 } END { print s + 0 }'
-}
 xdp_on() { ip -n "$1" -force link set dev "$2" xdpdrv obj "$SELFTESTS_DIR/xdp_$3.bpf.o" sec xdp; }
 xdp_off() { ip -n "$1" link set dev "$2" xdpdrv off; }
 has_xdp() { ip -n "$1" -d link show dev "$2" | grep -q "prog/xdp"; }
@@ -95,8 +86,6 @@ except socket.timeout:
 }
 recv_wait() { wait "$RECV"; GOT=$(cat "$TMPD/count"); }
 
-# stat_is NS DEV STAT VALUE (counters of frames in flight settle later)
-stat_is() { [ "$(stat_of "$1" "$2" "$3")" = "$4" ]; }
 
 # The main pair: va in NS1, vb in NS2, two queues each way.
 nl_add() { NS=$1 nl add "${@:2}"; }

@@ -11,7 +11,7 @@
 # the frame the stack got) or XDP_DROP, and XDP_REDIRECT
 # into another pair's end, with 8000-byte datagrams whose bytes and
 # checksums the receivers check. The programs are the selftests'
-# xdp_frags_*.bpf.o, built from xdp_frags.bpf.c.
+# xdp_frags_*.bpf.o, xdp_act.bpf.c built with -DFRAGS.
 set -u
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -37,21 +37,11 @@ SIZE=8000
 FRAME=$((SIZE + 14 + 20 + 8))
 
 setup_ns NS1 NS2 NS3 NS4 NS5 || exit_skip "cannot create network namespaces"
-for ns in "${NS_LIST[@]}"; do
-	ns_disable_ipv6 "$ns"
-done
+ns_disable_ipv6 "${NS_LIST[@]}"
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
 QSTATS="$SELFTESTS_DIR/vpair_qstats.py"
 
-stat_of() { ns_sysfs "$1" "$2" "statistics/$3"; }
-stat_is() { [ "$(stat_of "$1" "$2" "$3")" = "$4" ]; }
-# qsum NS DEV STAT: ethtool -S STAT summed over the rx queues
-qsum()
-{
-	nsx "$1" ethtool -S "$2" |
-		awk -v re="^rx_queue_[0-9]+_$3:" '$1 ~ re { s += $2 } END { print s + 0 }'
-}
 # xdp_on NS DEV PROG [SEC]: xdp_PROG.bpf.o, section SEC (xdp.frags)
 xdp_on()
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by xdp_act.bpf.c, xdp_frags.bpf.c and the tests that load them. */
+/* Shared by xdp_act.bpf.c and the tests that load its objects. */
 #ifndef XDP_ACT_H
 #define XDP_ACT_H
 

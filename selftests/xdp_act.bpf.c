@@ -19,8 +19,12 @@
 #include "xdp_act.h"
 
 #ifdef FRAGS
-/* @verdict for a frame, after changing the length of a long one by @delta */
-static __always_inline int resize(struct xdp_md *ctx, int delta, int verdict)
+/*
+ * @verdict for a frame, after changing the length of a long one by @delta
+ * (unused by the objects of the plain verdicts)
+ */
+static __always_inline __attribute__((unused))
+int resize(struct xdp_md *ctx, int delta, int verdict)
 {
 	if (bpf_xdp_get_buff_len(ctx) > XDP_FRAGS_TRIM + 60 &&
 	    bpf_xdp_adjust_tail(ctx, delta))

@@ -117,11 +117,13 @@ selftests:
 	$(MAKE) -C selftests
 
 # TESTS="PROGRAM...": only these selftests programs (names in selftests/).
+# GUESTS=N: each kernel's programs split across N guests running at once.
 check:
-	VPAIR_TESTS='$(TESTS)' scripts/check.sh $(KVERS)
+	VPAIR_TESTS='$(TESTS)' VPAIR_GUESTS='$(GUESTS)' scripts/check.sh $(KVERS)
 
+# Two guests unless GUESTS says otherwise: the debug kernel is slow.
 check-debug:
-	VPAIR_TESTS='$(TESTS)' scripts/check.sh debug
+	VPAIR_TESTS='$(TESTS)' VPAIR_GUESTS='$(or $(GUESTS),2)' scripts/check.sh debug
 
 demo:
 	scripts/demo.sh

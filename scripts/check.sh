@@ -16,7 +16,9 @@
 # the guest adds fault injection and kmemleak (check-guest.sh), and the
 # run ends with the coverage of driver/. The packaging checks run only
 # with a supported kernel. VPAIR_TESTS="PROGRAM..." runs only those
-# selftests programs (names in selftests/).
+# selftests programs (names in selftests/). VPAIR_GUESTS=N splits each
+# kernel's programs across N guests that run at once (each loads, runs its
+# share, unloads and scans on its own; coverage adds theirs up).
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
@@ -29,6 +31,7 @@ for k in "${kvers[@]}"; do
 	[ "$k" = "$DEBUG_KVER" ] || pkg_kvers+=("$k")
 done
 read -ra tests <<<"${VPAIR_TESTS:-}"
+[[ ${VPAIR_GUESTS:-1} =~ ^[1-9][0-9]*$ ]] || die "VPAIR_GUESTS must be a number of guests"
 skipped=0
 start=$(date +%s)
 # stage/tree: the staged tree; stage/KVER: a module build; stage/logs.
@@ -70,21 +73,97 @@ tally()
 	n_not_ok=$((n_not_ok + f))
 }
 
-# coverage KVER: the debug kernel's gcov report of driver/.
+# coverage KVER N: the debug kernel's gcov report of driver/, from the
+# data of its N guests.
 coverage()
 {
-	local src=$stage/$1 logs=$stage/logs/$1
+	local src=$stage/$1 logs=$stage/logs/$1 i dir
+	local -a pairs=()
 
+	for ((i = 1; i <= $2; i++)); do
+		dir=$(guest_logs "$1" "$i" "$2")
+		[ ! -f "$dir/guest.out" ] || pairs+=("$src" "$dir/export/gcov")
+	done
 	echo "# ==== coverage"
-	python3 "$TOP/scripts/coverage.py" "$src" "$logs/export/gcov" >"$logs/coverage.txt"
+	python3 "$TOP/scripts/coverage.py" "${pairs[@]}" >"$logs/coverage.txt"
 	verdict $? "$1: gcov data of driver/ from the guest"
 	cat "$logs/coverage.txt"
 }
 
+# guest_logs KVER I N: the log directory of guest I of N.
+guest_logs()
+{
+	if [ "$3" -gt 1 ]; then
+		echo "$stage/logs/$1/guest$2"
+	else
+		echo "$stage/logs/$1"
+	fi
+}
+
+# share I N: the programs guest I of N runs (all when N is 1): every Nth
+# of the programs asked for, or of the whole suite.
+share()
+{
+	local -a all=("${tests[@]}")
+	local j
+
+	if [ "$2" -le 1 ]; then
+		printf '%s\n' "${all[@]}"
+		return
+	fi
+	[ ${#all[@]} -gt 0 ] ||
+		mapfile -t all < <(make -s -C "$stage/tree/selftests" emit_tests | sed 's/^[^:]*://')
+	for ((j = $1 - 1; j < ${#all[@]}; j += $2)); do
+		printf '%s\n' "${all[$j]}"
+	done
+}
+
+# run_guest KVER I N RUN_ARG...: guest I of N runs its share of the suite.
+run_guest()
+{
+	local kver=$1 i=$2 n=$3 src=$stage/$1 logs
+	local -a mine=() export=()
+
+	shift 3
+	logs=$(guest_logs "$kver" "$i" "$n")
+	mkdir -p "$logs"
+	mapfile -t mine < <(share "$i" "$n")
+	[ "$n" -le 1 ] || [ ${#mine[@]} -gt 0 ] || return 0
+	[ "$kver" != "$DEBUG_KVER" ] || export=(--export "$logs/export")
+	(cd "$stage/tree" && "$TOP/scripts/vm/run.sh" "$@" "${export[@]}" --log "$logs/console.log" \
+		"$kver" -- \
+		"$stage/tree/scripts/check-guest.sh" "$src/vpair.ko" "$TOP" "${mine[@]}") \
+		>"$logs/guest.out" 2>&1
+	echo $? >"$logs/guest.rc"
+}
+
+# guest_verdicts KVER LOGS: what one guest printed and what its log shows.
+guest_verdicts()
+{
+	local kver=$1 out=$2/guest.out rc
+
+	[ -f "$out" ] || return 0
+	cat "$out"
+	tally "$out"
+	# The guest's own checks: "ok - <release>: ..."
+	n_ok=$((n_ok + $(grep -cE '^ok - [^ ]+: ' "$out")))
+	n_not_ok=$((n_not_ok + $(grep -cE '^not ok - [^ ]+: ' "$out")))
+	grep -q '^ok - module unloads cleanly' "$out"
+	verdict $? "$kver: module unloads cleanly after the suite"
+	rc=$(cat "$2/guest.rc")
+	[ "$rc" -eq 0 ] || echo "# guest exited with status $rc"
+
+	if splats "$2/console.log" | sed 's/^/# /' | grep .; then
+		verdict 1 "$kver: kernel log free of splats"
+	else
+		verdict 0 "$kver: kernel log free of splats"
+	fi
+}
+
 run_kernel()
 {
-	local kver=$1 src=$stage/$1 logs=$stage/logs/$1 rc
-	local out=$logs/guest.out console=$logs/console.log
+	local kver=$1 src=$stage/$1 logs=$stage/logs/$1 rc i
+	local n=${VPAIR_GUESTS:-1}
 	local -a make_args=() run_args=(--detectors)
 
 	echo "# ==== kernel $kver"
@@ -97,8 +176,7 @@ run_kernel()
 		[ $rc -eq 0 ] || return
 		# KASAN and kmemleak want memory; the suite takes long.
 		make_args=(VPAIR_GCOV=1)
-		run_args=(--mem 3072 --export "$logs/export"
-			--timeout "${VPAIR_VM_TIMEOUT:-21600}")
+		run_args=(--mem 3072 --timeout "${VPAIR_VM_TIMEOUT:-21600}")
 	fi
 	# The tools and man pages, built, for install-guest.sh.
 	copy_module "$stage/tree" "$src" tools man
@@ -107,24 +185,15 @@ run_kernel()
 	verdict $rc "$kver: build vpair.ko with W=1, no warnings"
 	[ $rc -eq 0 ] || return
 
-	(cd "$stage/tree" && "$TOP/scripts/vm/run.sh" "${run_args[@]}" --log "$console" "$kver" -- \
-		"$stage/tree/scripts/check-guest.sh" "$src/vpair.ko" "$TOP" "${tests[@]}") >"$out" 2>&1
-	rc=$?
-	cat "$out"
-	tally "$out"
-	# The guest's own checks: "ok - <release>: ..."
-	n_ok=$((n_ok + $(grep -cE '^ok - [^ ]+: ' "$out")))
-	n_not_ok=$((n_not_ok + $(grep -cE '^not ok - [^ ]+: ' "$out")))
-	grep -q '^ok - module unloads cleanly' "$out"
-	verdict $? "$kver: module unloads cleanly after the suite"
-	[ $rc -eq 0 ] || echo "# guest exited with status $rc"
-
-	if splats "$console" | sed 's/^/# /' | grep .; then
-		verdict 1 "$kver: kernel log free of splats"
-	else
-		verdict 0 "$kver: kernel log free of splats"
-	fi
-	[ "$kver" != "$DEBUG_KVER" ] || coverage "$kver"
+	for ((i = 1; i <= n; i++)); do
+		run_guest "$kver" "$i" "$n" "${run_args[@]}" &
+	done
+	wait
+	for ((i = 1; i <= n; i++)); do
+		[ "$n" -le 1 ] || echo "# ---- guest $i of $n"
+		guest_verdicts "$kver" "$(guest_logs "$kver" "$i" "$n")"
+	done
+	[ "$kver" != "$DEBUG_KVER" ] || coverage "$kver" "$n"
 }
 
 # A wrong KDIR must stop the build with a hint naming the headers package.

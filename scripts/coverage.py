@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""coverage.py BUILD GCDA: the line and function coverage of driver/.
+"""coverage.py BUILD GCDA [BUILD GCDA...]: the line and function coverage
+of driver/.
 
 BUILD is the tree the module was built in with VPAIR_GCOV=1 (its
 driver/*.gcno), GCDA the directory the guest exported the module's
 driver/*.gcda to (check-guest.sh). Runs the gcov of the compiler that
 built the module ($GCOV, default gcov) on each object and prints, as TAP
 comments, the totals, each file's numbers and the functions no test
-reached. An object without data counts as never run; no data at all is
-an error.
+reached. Several pairs (one per guest of a run split across guests) add
+up: a line counts as reached if any guest reached it. An object without
+data counts as never run; a pair without any data is an error.
 """
 
 import gzip
@@ -32,17 +34,9 @@ def gcov_json(gcov, objdir, src):
             yield json.loads(line)
 
 
-def main():
-    if len(sys.argv) != 3:
-        sys.exit('usage: coverage.py BUILD GCDA')
-    build = os.path.realpath(sys.argv[1])
+def add_counts(gcov, build, gcda, lines, funcs):
+    """Add the counts of one module build and its guest's data."""
     driver = os.path.join(build, 'driver')
-    gcda = os.path.join(sys.argv[2], 'driver')
-    gcov = os.environ.get('GCOV', 'gcov')
-    if not os.path.isdir(gcda) or not any(f.endswith('.gcda') for f in os.listdir(gcda)):
-        sys.exit('coverage.py: no gcov data in %s' % gcda)
-    lines = {}      # (file, line) -> count
-    funcs = {}      # (file, name, line) -> count
     with tempfile.TemporaryDirectory() as tmp:
         for notes in sorted(os.listdir(driver)):
             if not notes.endswith('.gcno'):
@@ -64,8 +58,23 @@ def main():
                     for fn in f['functions']:
                         key = (name, fn['demangled_name'], fn['start_line'])
                         funcs[key] = funcs.get(key, 0) + fn['execution_count']
+
+
+def main():
+    args = sys.argv[1:]
+    if not args or len(args) % 2:
+        sys.exit('usage: coverage.py BUILD GCDA [BUILD GCDA...]')
+    gcov = os.environ.get('GCOV', 'gcov')
+    lines = {}      # (file, line) -> count
+    funcs = {}      # (file, name, line) -> count
+    for build, data in zip(args[0::2], args[1::2]):
+        build = os.path.realpath(build)
+        gcda = os.path.join(data, 'driver')
+        if not os.path.isdir(gcda) or not any(f.endswith('.gcda') for f in os.listdir(gcda)):
+            sys.exit('coverage.py: no gcov data in %s' % gcda)
+        add_counts(gcov, build, gcda, lines, funcs)
     if not lines:
-        sys.exit('coverage.py: no gcov notes in %s' % driver)
+        sys.exit('coverage.py: no gcov notes in %s' % ', '.join(args[0::2]))
 
     def pct(hit, total):
         return '%d/%d (%.1f%%)' % (hit, total, 100.0 * hit / total) if total else '-'

@@ -45,6 +45,11 @@
 /* Time budget of each threaded test, and its minimum number of rounds. */
 #define STRESS_MS	3000
 #define STRESS_MIN	10
+/*
+ * The harness's limit for them: the minimum rounds take minutes on a debug
+ * kernel under emulation (over the default 30 s there).
+ */
+#define STRESS_TIMEOUT	900
 /* How long a thread must sleep to count as blocked in read() or poll(). */
 #define BLOCK_MS	100
 
@@ -331,7 +336,7 @@ static void *orderings_worker(void *arg)
 	return NULL;
 }
 
-TEST_F(chardev, orderings_two_threads)
+TEST_F_TIMEOUT(chardev, orderings_two_threads, STRESS_TIMEOUT)
 {
 	struct worker w[2];
 	int i;
@@ -444,7 +449,7 @@ static int race_round(int variant, char *why, size_t whylen)
 	return 0;
 }
 
-TEST_F(chardev, race_delete_vs_queue_ops)
+TEST_F_TIMEOUT(chardev, race_delete_vs_queue_ops, STRESS_TIMEOUT)
 {
 	struct timespec start;
 	char why[256] = "";

@@ -452,8 +452,11 @@ TEST_F(xdp, generic_path)
  * in bpf_dispatcher_xdp_func, in 2 of 5 runs with vpair, 0 of 5 with
  * tun; 0 of 3 each under single-threaded TCG). Until that is understood
  * on real hardware, swaps and writes take turns here.
+ *
+ * Its 17 program loads by ip take minutes on the debug kernel (over the
+ * harness's default 30 s there).
  */
-TEST_F(xdp, programs_swapped_between_writes)
+TEST_F_TIMEOUT(xdp, programs_swapped_between_writes, 900)
 {
 	static const char * const acts[] = { "drop", "pass", "tx", "aborted" };
 	unsigned char buf[2048];

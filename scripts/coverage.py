@@ -8,7 +8,8 @@ driver/*.gcno), GCDA the directory the guest exported the module's
 driver/*.gcda to (check-guest.sh). Runs the gcov of the compiler that
 built the module ($GCOV, default gcov) on each object and prints, as TAP
 comments, the totals, each file's numbers and the functions no test
-reached. Several pairs (one per guest of a run split across guests) add
+reached, and the goto labels (error unwinding) whose first statement no
+test reached. Several pairs (one per guest of a run split across guests) add
 up: a line counts as reached if any guest reached it. An object without
 data counts as never run; a pair without any data is an error.
 """
@@ -16,6 +17,7 @@ data counts as never run; a pair without any data is an error.
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,6 +62,26 @@ def add_counts(gcov, build, gcda, lines, funcs):
                         funcs[key] = funcs.get(key, 0) + fn['execution_count']
 
 
+LABEL = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*):\s*$')
+
+
+def labels(build, lines):
+    """Each goto label of driver/*.c, with the count of its first statement."""
+    for name in sorted({k[0] for k in lines}):
+        if not name.endswith('.c'):
+            continue
+        with open(os.path.join(build, name)) as f:
+            text = f.read().splitlines()
+        for i, line in enumerate(text, 1):
+            m = LABEL.match(line)
+            if not m:
+                continue
+            first = next((j for j in range(i + 1, len(text) + 1)
+                          if (name, j) in lines), None)
+            if first:
+                yield name, i, m.group(1), lines[(name, first)]
+
+
 def main():
     args = sys.argv[1:]
     if not args or len(args) % 2:
@@ -94,6 +116,12 @@ def main():
     print('# functions never reached: %d' % len(never))
     for name, fn, line in never:
         print('#   %s:%d %s' % (name, line, fn))
+    found = list(labels(os.path.realpath(args[0]), lines))
+    missed = [lb for lb in found if not lb[3]]
+    print('# goto labels reached: %s; never reached: %d'
+          % (pct(len(found) - len(missed), len(found)), len(missed)))
+    for name, line, label, _ in missed:
+        print('#   %s:%d %s' % (name, line, label))
 
 
 if __name__ == '__main__':

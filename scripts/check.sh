@@ -108,7 +108,7 @@ share()
 	local j
 
 	if [ "$2" -le 1 ]; then
-		printf '%s\n' "${all[@]}"
+		[ ${#all[@]} -eq 0 ] || printf '%s\n' "${all[@]}"
 		return
 	fi
 	[ ${#all[@]} -gt 0 ] ||

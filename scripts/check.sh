@@ -122,15 +122,15 @@ share()
 run_guest()
 {
 	local kver=$1 i=$2 n=$3 src=$stage/$1 logs
-	local -a mine=() export=()
+	local -a mine=() export_args=()
 
 	shift 3
 	logs=$(guest_logs "$kver" "$i" "$n")
 	mkdir -p "$logs"
 	mapfile -t mine < <(share "$i" "$n")
 	[ "$n" -le 1 ] || [ ${#mine[@]} -gt 0 ] || return 0
-	[ "$kver" != "$DEBUG_KVER" ] || export=(--export "$logs/export")
-	(cd "$stage/tree" && "$TOP/scripts/vm/run.sh" "$@" "${export[@]}" --log "$logs/console.log" \
+	[ "$kver" != "$DEBUG_KVER" ] || export_args=(--export "$logs/export")
+	(cd "$stage/tree" && "$TOP/scripts/vm/run.sh" "$@" "${export_args[@]}" --log "$logs/console.log" \
 		"$kver" -- \
 		"$stage/tree/scripts/check-guest.sh" "$src/vpair.ko" "$TOP" "${mine[@]}") \
 		>"$logs/guest.out" 2>&1
